@@ -1,0 +1,95 @@
+// GGUF reader: maps a file read-only and exposes its metadata and tensor table.
+// Every count, length and offset is checked against the file size at open, so a
+// GgufFile that constructed is safe to index. Errors are bitnet::Error with the
+// message "<path>: <what>".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace bitnet::gguf {
+
+enum class ValueType : uint32_t {
+    U8 = 0, I8 = 1, U16 = 2, I16 = 3, U32 = 4, I32 = 5, F32 = 6, Bool = 7,
+    String = 8, Array = 9, U64 = 10, I64 = 11, F64 = 12,
+};
+
+// ggml tensor type ids this runtime knows by name; only F32, F16 and I2_S load.
+enum class TensorType : uint32_t { F32 = 0, F16 = 1, I2_S = 36 };
+
+struct Value;
+using Array = std::vector<Value>;
+struct Value {
+    ValueType type{ValueType::U8};
+    std::variant<uint64_t, int64_t, double, bool, std::string, Array> data;
+};
+
+struct TensorInfo {
+    std::string name;
+    std::vector<uint64_t> ne;  // ne[0] is the fastest-varying (K of a weight)
+    TensorType type{TensorType::F32};
+    uint64_t offset{0};        // relative to the data section
+    uint64_t n_bytes{0};       // bytes owned, for I2_S n/4 + 32
+    const uint8_t* data{nullptr};  // into the mapping
+    uint64_t n_elements() const;
+};
+
+// Name of a ggml type id ("Q8_0", "TQ2_0", ...) or "type <id>" when unknown.
+std::string ggml_type_name(uint32_t id);
+
+class GgufFile {
+public:
+    // Maps and validates the whole header; throws bitnet::Error on any fault.
+    explicit GgufFile(const std::string& path);
+    ~GgufFile();
+    GgufFile(const GgufFile&) = delete;
+    GgufFile& operator=(const GgufFile&) = delete;
+
+    const std::string& path() const { return path_; }
+    uint32_t version() const { return version_; }
+    uint64_t file_size() const { return size_; }
+    uint32_t alignment() const { return alignment_; }
+
+    const std::map<std::string, Value>& metadata() const { return kv_; }
+    const Value* find(const std::string& key) const;
+    bool has(const std::string& key) const { return find(key) != nullptr; }
+
+    // Typed getters: throw "<path>: missing key <key>" or "<path>: key <key> has
+    // type <t>, expected <u>" on a missing or mistyped key.
+    std::string get_string(const std::string& key) const;
+    uint64_t get_uint(const std::string& key) const;   // any unsigned or non-negative int
+    int64_t get_int(const std::string& key) const;     // any integer type
+    double get_float(const std::string& key) const;    // f32, f64 or integer
+    bool get_bool(const std::string& key) const;
+    std::vector<std::string> get_string_array(const std::string& key) const;
+    std::vector<double> get_float_array(const std::string& key) const;
+    std::vector<int64_t> get_int_array(const std::string& key) const;
+
+    const std::vector<TensorInfo>& tensors() const { return tensors_; }
+    const TensorInfo* find_tensor(const std::string& name) const;
+    // Throws "<path>: missing tensor <name>".
+    const TensorInfo& tensor(const std::string& name) const;
+
+    // Throws "<path>: <msg>".
+    [[noreturn]] void fail(const std::string& msg) const;
+
+private:
+    std::string path_;
+    int fd_{-1};
+    const uint8_t* base_{nullptr};
+    uint64_t size_{0};
+    uint32_t version_{0};
+    uint32_t alignment_{32};
+    std::map<std::string, Value> kv_;
+    std::vector<TensorInfo> tensors_;
+    std::map<std::string, size_t> tensor_index_;
+};
+
+}  // namespace bitnet::gguf

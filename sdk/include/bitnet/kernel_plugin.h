@@ -1,0 +1,268 @@
+/*
+ * bitnet/kernel_plugin.h: the one stable ABI between the bitnet-runtime host and
+ * kernel plugins (C99). A plugin is a shared object exporting exactly one symbol,
+ * BITNET_KP_ENTRY_SYMBOL, with the signature bitnet_kp_entry_fn.
+ *
+ * Rules of the contract:
+ *  - Version negotiation comes first: the host passes its ABI version in
+ *    bitnet_kp_host; a plugin whose major differs returns BITNET_KP_ERR_ABI.
+ *    Minor versions only append fields at the end of structs, which is why every
+ *    struct starts with struct_size: readers check it before touching a field.
+ *  - Everything a plugin returns (descriptor, kernel table, strings) is static and
+ *    owned by the plugin; the host frees nothing and keeps the library loaded.
+ *  - No C++ type or exception crosses this boundary; kernels return void and the
+ *    host validates every argument before calling.
+ *  - Kernels compute the half-open range [begin, end) of the op's split axis (see
+ *    each op) given by the host's thread pool. They never start threads, and a
+ *    result must not depend on how the range is split.
+ *  - The entry point must run no ISA-specific instruction: compile the file that
+ *    defines it with baseline flags and without LTO.
+ */
+#ifndef BITNET_KERNEL_PLUGIN_H
+#define BITNET_KERNEL_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BITNET_KP_ABI_MAJOR 1
+#define BITNET_KP_ABI_MINOR 0
+#define BITNET_KP_ENTRY_SYMBOL "bitnet_kernel_plugin_entry"
+
+#if defined(_WIN32)
+#define BITNET_KP_EXPORT __declspec(dllexport)
+#else
+#define BITNET_KP_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* Status codes returned across the ABI. */
+typedef enum bitnet_kp_status {
+    BITNET_KP_OK = 0,
+    BITNET_KP_ERR_ABI = 1,     /* ABI major differs from the host's */
+    BITNET_KP_ERR_INVALID = 2, /* a NULL or malformed argument */
+    BITNET_KP_ERR_UNSUPPORTED = 3
+} bitnet_kp_status;
+
+/* CPU features, as a bit set. The host reports only features the CPU has AND the
+ * OS has enabled (XCR0 on x86-64, HWCAP on aarch64). */
+#define BITNET_CPU_X86_64 (UINT64_C(1) << 0)
+#define BITNET_CPU_SSE42 (UINT64_C(1) << 1)
+#define BITNET_CPU_AVX (UINT64_C(1) << 2)
+#define BITNET_CPU_AVX2 (UINT64_C(1) << 3)
+#define BITNET_CPU_FMA (UINT64_C(1) << 4)
+#define BITNET_CPU_F16C (UINT64_C(1) << 5)
+#define BITNET_CPU_AVX512F (UINT64_C(1) << 6)
+#define BITNET_CPU_AVX512BW (UINT64_C(1) << 7)
+#define BITNET_CPU_AVX512VL (UINT64_C(1) << 8)
+#define BITNET_CPU_AVX512DQ (UINT64_C(1) << 9)
+#define BITNET_CPU_AVX512VNNI (UINT64_C(1) << 10)
+#define BITNET_CPU_AVX512BF16 (UINT64_C(1) << 11)
+#define BITNET_CPU_AVXVNNI (UINT64_C(1) << 12)
+#define BITNET_CPU_AARCH64 (UINT64_C(1) << 32)
+#define BITNET_CPU_NEON (UINT64_C(1) << 33)
+#define BITNET_CPU_ASIMDDP (UINT64_C(1) << 34) /* SDOT/UDOT */
+#define BITNET_CPU_FP16 (UINT64_C(1) << 35)
+#define BITNET_CPU_I8MM (UINT64_C(1) << 36)
+
+/* What the host tells a plugin about itself and the machine. */
+typedef struct bitnet_kp_host {
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    uint64_t cpu_features; /* usable features: detected and OS-enabled */
+    const char *host_name; /* e.g. "bitnet-runtime" */
+    const char *host_version;
+} bitnet_kp_host;
+
+/* Operation tags. Each names the args struct its kernels receive and the axis
+ * that [begin, end) splits. */
+typedef enum bitnet_kp_op {
+    BITNET_OP_I2S_GEMV = 1,     /* bitnet_kp_i2s_matmul_args, n_tokens == 1; output rows */
+    BITNET_OP_I2S_GEMM = 2,     /* bitnet_kp_i2s_matmul_args, n_tokens >= 1; output rows */
+    BITNET_OP_QUANTIZE_I8 = 3,  /* bitnet_kp_quantize_args; tokens */
+    BITNET_OP_RMSNORM = 4,      /* bitnet_kp_rmsnorm_args; tokens */
+    BITNET_OP_ROPE_NEOX = 5,    /* bitnet_kp_rope_args; tokens */
+    BITNET_OP_ATTENTION = 6,    /* bitnet_kp_attention_args; query heads */
+    BITNET_OP_RELU2_GATE = 7,   /* bitnet_kp_binary_args; elements */
+    BITNET_OP_ADD = 8,          /* bitnet_kp_binary_args; elements */
+    BITNET_OP_EMBED_F16 = 9,    /* bitnet_kp_embed_args; tokens */
+    BITNET_OP_F16_MATMUL = 10   /* bitnet_kp_f16_matmul_args; output rows */
+} bitnet_kp_op;
+#define BITNET_OP_COUNT 10
+
+/* An I2_S ternary weight [rows x k] as stored in GGUF: row r starts at byte
+ * r*k/4; inside a row, blocks of 128 weights in 32 bytes, byte b of block B
+ * holding elements 128B+b (bits 7..6), +32 (5..4), +64 (3..2), +96 (1..0).
+ * Codes 0,1,2 mean -1,0,+1; code 3 must be treated as 0. k % 128 == 0. */
+typedef struct bitnet_kp_i2s_weights {
+    uint32_t struct_size;
+    const uint8_t *data;  /* rows*k/4 bytes, the mapped file */
+    const void *packed;   /* the kernel's own packed copy, or NULL (see pack) */
+    int64_t rows;
+    int64_t k;
+    float scale;          /* per-tensor weight scale */
+} bitnet_kp_i2s_weights;
+
+/* y[t*ldy + r] = ((float)dot(w_r, q_t)) / act_scale[t] * w.scale for every token
+ * t < n_tokens and every output row r in [begin, end). dot is the exact integer
+ * sum of w in {-1,0,+1} times q; act_sum[t] = sum of q_t (for kernels that use
+ * codes {0,1,2} and subtract it). */
+typedef struct bitnet_kp_i2s_matmul_args {
+    uint32_t struct_size;
+    const bitnet_kp_i2s_weights *w;
+    const int8_t *q;          /* n_tokens x w->k, row stride w->k */
+    const float *act_scale;   /* n_tokens: 127 / max(1e-5, amax) */
+    const int32_t *act_sum;   /* n_tokens */
+    float *y;
+    int64_t n_tokens;
+    int64_t ldy;
+} bitnet_kp_i2s_matmul_args;
+
+/* Per token t in [begin, end): amax = max(1e-5, max|x|) in double,
+ * s = (float)(127/amax), q = clamp(round_half_even(x*s in float), -128, 127),
+ * scale[t] = s, sum[t] = sum of q. */
+typedef struct bitnet_kp_quantize_args {
+    uint32_t struct_size;
+    const float *x;  /* n_tokens x k */
+    int8_t *q;       /* n_tokens x k */
+    float *scale;    /* n_tokens */
+    int32_t *sum;    /* n_tokens */
+    int64_t n_tokens;
+    int64_t k;
+} bitnet_kp_quantize_args;
+
+/* Per token t in [begin, end): y = (x * (1/sqrtf(mean(x^2) + eps))) * w, where
+ * mean(x^2) accumulates float squares in double. y may alias x. */
+typedef struct bitnet_kp_rmsnorm_args {
+    uint32_t struct_size;
+    const float *x;  /* n_tokens x n */
+    const float *w;  /* n */
+    float *y;        /* n_tokens x n */
+    int64_t n_tokens;
+    int64_t n;
+    float eps;
+} bitnet_kp_rmsnorm_args;
+
+/* NEOX rotary embedding in place, per token t in [begin, end), every head: pairs
+ * (i, i + n_rot/2) for i < n_rot/2 rotate by theta_i = pos[t] * base^(-2i/n_rot),
+ * theta advanced by repeated float multiplication by theta_scale. Dimensions at
+ * or beyond n_rot are left alone. */
+typedef struct bitnet_kp_rope_args {
+    uint32_t struct_size;
+    float *x;               /* n_tokens x n_heads x head_dim */
+    const int32_t *pos;     /* n_tokens */
+    int64_t n_tokens;
+    int64_t n_heads;
+    int64_t head_dim;
+    int64_t n_rot;
+    float freq_base;
+} bitnet_kp_rope_args;
+
+#define BITNET_ATTN_ROUND_Q_F16 (1u << 0) /* round q to f16 before q.k */
+#define BITNET_ATTN_ROUND_P_F16 (1u << 1) /* round softmax output to f16 before p.v */
+
+/* Causal attention for query heads h in [begin, end): token t (at position
+ * pos0 + t) attends to cache positions [0, pos0 + t]. Query head h reads kv head
+ * h / (n_heads / n_kv_heads). Caches hold f16 bits; position p of kv head g
+ * starts at element p*kv_stride + g*head_dim. out = softmax(scale * q.k) . v,
+ * heads concatenated per token. scratch holds n_heads * (pos0 + n_tokens) floats;
+ * head h may use only its own row of it. */
+typedef struct bitnet_kp_attention_args {
+    uint32_t struct_size;
+    const float *q;          /* n_tokens x n_heads x head_dim */
+    const uint16_t *k_cache;
+    const uint16_t *v_cache;
+    float *out;              /* n_tokens x n_heads x head_dim */
+    float *scratch;
+    int64_t n_tokens;
+    int64_t n_heads;
+    int64_t n_kv_heads;
+    int64_t head_dim;
+    int64_t pos0;
+    int64_t kv_stride;
+    float scale;
+    uint32_t flags;          /* BITNET_ATTN_* */
+} bitnet_kp_attention_args;
+
+/* Elementwise over i in [begin, end): ADD: out = a + b; RELU2_GATE:
+ * out = (max(a, 0) * max(a, 0)) * b. out may alias a or b. */
+typedef struct bitnet_kp_binary_args {
+    uint32_t struct_size;
+    const float *a;
+    const float *b;
+    float *out;
+    int64_t n;
+} bitnet_kp_binary_args;
+
+/* For tokens t in [begin, end): out[t*k ..] = f16 row ids[t] of table, widened.
+ * The host has checked every id against rows. */
+typedef struct bitnet_kp_embed_args {
+    uint32_t struct_size;
+    const uint16_t *table;  /* rows x k f16 bits */
+    const int32_t *ids;     /* n_tokens */
+    float *out;             /* n_tokens x k */
+    int64_t n_tokens;
+    int64_t rows;
+    int64_t k;
+} bitnet_kp_embed_args;
+
+/* y[t*ldy + r] = sum_k f16(w[r][k]) * f16(x[t][k]) for rows r in [begin, end):
+ * the input is rounded to f16 first (as the reference does), products summed in
+ * at least f32. */
+typedef struct bitnet_kp_f16_matmul_args {
+    uint32_t struct_size;
+    const uint16_t *w;   /* rows x k f16 bits */
+    const float *x;      /* n_tokens x k */
+    float *y;
+    int64_t n_tokens;
+    int64_t rows;
+    int64_t k;
+    int64_t ldy;
+} bitnet_kp_f16_matmul_args;
+
+/* Every kernel has this shape; args points to the struct the op names. */
+typedef void (*bitnet_kp_kernel_fn)(const void *args, int64_t begin, int64_t end);
+
+/* Optional repacking of an I2_S weight, done once at load by the host. */
+typedef size_t (*bitnet_kp_packed_size_fn)(int64_t rows, int64_t k);
+typedef bitnet_kp_status (*bitnet_kp_pack_fn)(const bitnet_kp_i2s_weights *w, void *dst,
+                                              size_t dst_size);
+
+typedef struct bitnet_kp_kernel {
+    uint32_t struct_size;
+    const char *id;            /* "<plugin>.<op>.<types>.<isa>", [a-z0-9_.-], <= 128 chars */
+    uint32_t op;               /* bitnet_kp_op */
+    uint32_t priority;         /* higher wins among kernels of one plugin for one op */
+    uint64_t required_features;
+    bitnet_kp_kernel_fn run;
+    bitnet_kp_packed_size_fn packed_size; /* optional: NULL = reads the file layout */
+    bitnet_kp_pack_fn pack;               /* optional: non-NULL iff packed_size is */
+} bitnet_kp_kernel;
+
+typedef struct bitnet_kp_plugin {
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    const char *name;        /* [a-z0-9_-], e.g. "cpu-avx2" */
+    const char *version;
+    const char *vendor;
+    uint64_t required_features;
+    /* 0 = cannot run here; otherwise higher is better. Must run no instruction
+     * the host does not have. */
+    uint32_t (*score)(const bitnet_kp_host *host);
+    uint32_t n_kernels;
+    const bitnet_kp_kernel *kernels;
+} bitnet_kp_plugin;
+
+/* The one exported symbol. On BITNET_KP_OK, *out points to static data. */
+typedef bitnet_kp_status (*bitnet_kp_entry_fn)(const bitnet_kp_host *host,
+                                               const bitnet_kp_plugin **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BITNET_KERNEL_PLUGIN_H */
