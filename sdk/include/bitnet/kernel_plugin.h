@@ -254,6 +254,8 @@ typedef struct bitnet_kp_plugin {
      * the host does not have. */
     uint32_t (*score)(const bitnet_kp_host *host);
     uint32_t n_kernels;
+    /* n_kernels entries laid out kernels[0].struct_size bytes apart, every entry
+     * with that same struct_size, so later minors can grow the kernel struct. */
     const bitnet_kp_kernel *kernels;
 } bitnet_kp_plugin;
 
