@@ -1,0 +1,203 @@
+#include "bitnet/kernel_registry.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "bitnet/cpu_features.hpp"
+#include "bitnet/error.hpp"
+#include "build_info.hpp"
+#include "kernels/plugin_checks.hpp"
+
+namespace bitnet::kernels {
+
+namespace fs = std::filesystem;
+
+struct Registry::Library {
+    boost::dll::shared_library lib;
+};
+
+namespace {
+
+bitnet_kp_host make_host(uint64_t features) {
+    bitnet_kp_host host{};
+    host.struct_size = sizeof(host);
+    host.abi_major = BITNET_KP_ABI_MAJOR;
+    host.abi_minor = BITNET_KP_ABI_MINOR;
+    host.cpu_features = features;
+    host.host_name = "bitnet-runtime";
+    host.host_version = build::kVersion;
+    return host;
+}
+
+std::vector<std::string> split_path_list(const char* list) {
+    std::vector<std::string> out;
+    if (!list) return out;
+    std::string s = list;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t end = s.find(':', start);
+        if (end == std::string::npos) end = s.size();
+        // Empty entries would mean the current directory; plugins never load from there.
+        if (end > start) out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+bool world_writable(const struct stat& st) { return (st.st_mode & S_IWOTH) != 0; }
+
+std::string missing_features(uint64_t needed, uint64_t have) {
+    return feature_names(needed & ~have);
+}
+
+}  // namespace
+
+Registry::Registry(const DiscoveryOptions& options) : features_(options.cpu_features) {
+    std::vector<std::pair<std::string, bool>> dirs;  // path, given explicitly
+    for (const auto& d : options.plugin_dirs) dirs.emplace_back(d, true);
+    if (options.use_environment)
+        for (const auto& d : split_path_list(std::getenv("BITNET_PLUGIN_PATH"))) dirs.emplace_back(d, true);
+    if (options.use_default_dirs) {
+        dirs.emplace_back(build::kPluginInstallDir, false);
+        fs::path exe_dir = boost::dll::program_location().parent_path().string();
+        dirs.emplace_back((exe_dir.parent_path() / "plugins").string(), false);
+    }
+    std::set<std::string> seen;
+    for (const auto& [dir, explicit_dir] : dirs) {
+        std::error_code ec;
+        fs::path abs = fs::absolute(dir, ec);
+        fs::path canon = fs::weakly_canonical(abs, ec);
+        std::string key = ec ? abs.string() : canon.string();
+        if (!seen.insert(key).second) continue;
+        dirs_.push_back(key);
+        scan_dir(key, explicit_dir);
+    }
+}
+
+Registry::~Registry() = default;
+
+void Registry::scan_dir(const std::string& dir, bool explicit_dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) {
+        if (explicit_dir) notes_.push_back("plugin directory " + dir + ": does not exist");
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        notes_.push_back("plugin directory " + dir + ": not a directory");
+        return;
+    }
+    if (world_writable(st)) {
+        notes_.push_back("plugin directory " + dir + ": refused, it is world-writable");
+        return;
+    }
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const auto& p = entry.path();
+        if (p.extension() == ".so" && entry.is_regular_file(ec)) files.push_back(p.string());
+    }
+    if (ec) notes_.push_back("plugin directory " + dir + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) load_file(f);
+}
+
+void Registry::load_file(const std::string& path) {
+    PluginInfo info;
+    info.path = path;
+    auto reject = [&](std::string why) {
+        info.rejected = std::move(why);
+        plugins_.push_back(std::move(info));
+    };
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return reject("cannot stat file");
+    if (world_writable(st)) return reject("refused: file is world-writable");
+    if (auto why = check_elf_file(path); !why.empty()) return reject(why);
+
+    auto library = std::make_unique<Library>();
+    boost::dll::fs::error_code ec;
+    library->lib.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+    if (ec) return reject("cannot load: " + ec.message());
+    if (!library->lib.has(BITNET_KP_ENTRY_SYMBOL))
+        return reject(std::string("not a plugin: missing symbol ") + BITNET_KP_ENTRY_SYMBOL);
+    auto& entry = library->lib.get<bitnet_kp_status(const bitnet_kp_host*, const bitnet_kp_plugin**)>(
+        BITNET_KP_ENTRY_SYMBOL);
+    libraries_.push_back(std::move(library));  // keep loaded: the plugin's data lives in it
+
+    // Negotiation runs against the full CPU so the descriptor can describe itself;
+    // the ISA ceiling applies when scoring below.
+    bitnet_kp_host host = make_host(features_);
+    const bitnet_kp_plugin* desc = nullptr;
+    bitnet_kp_status status = entry(&host, &desc);
+    if (status == BITNET_KP_ERR_ABI)
+        return reject("ABI mismatch: plugin refused host ABI " + std::to_string(BITNET_KP_ABI_MAJOR) + "." +
+                      std::to_string(BITNET_KP_ABI_MINOR));
+    if (status != BITNET_KP_OK) return reject("entry point failed with status " + std::to_string(status));
+    if (desc && desc->struct_size >= sizeof(uint32_t) + 2 * sizeof(uint16_t) &&
+        desc->abi_major != BITNET_KP_ABI_MAJOR)
+        return reject("ABI mismatch: plugin has ABI major " + std::to_string(desc->abi_major) + ", host " +
+                      std::to_string(BITNET_KP_ABI_MAJOR));
+    if (auto why = check_descriptor(desc, info.kernels); !why.empty()) return reject(why);
+
+    info.descriptor = desc;
+    info.name = desc->name;
+    info.version = desc->version;
+    info.vendor = desc->vendor;
+    info.required_features = desc->required_features;
+    for (const auto& other : plugins_)
+        if (other.name == info.name && other.usable())
+            return reject("duplicate of plugin " + info.name + " already loaded from " + other.path);
+    if ((info.required_features & features_) != info.required_features)
+        return reject("cannot run here: needs " + missing_features(info.required_features, features_));
+    info.score = desc->score(&host);
+    if (info.score == 0) return reject("cannot run here: plugin scored 0 on this CPU");
+    plugins_.push_back(std::move(info));
+}
+
+Selection Registry::select(std::string_view backend) const {
+    Selection sel;
+    sel.backend = std::string(backend);
+    const PluginInfo* forced = nullptr;
+    if (backend != "auto") {
+        std::vector<std::string> names;
+        for (const auto& p : plugins_) {
+            if (p.name.empty()) continue;
+            if (p.name == backend || p.name == "cpu-" + std::string(backend)) forced = &p;
+            names.push_back(p.name);
+        }
+        if (!forced) {
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            throw Error("unknown backend '" + std::string(backend) + "' (found: auto" +
+                        (list.empty() ? "" : ", " + list) + ")");
+        }
+        if (!forced->usable())
+            throw Error("backend " + forced->name + " cannot be used: " + forced->rejected);
+    }
+    for (uint32_t op = 1; op <= BITNET_OP_COUNT; ++op) {
+        // Rank: the forced plugin first, then (plugin score, kernel priority).
+        auto rank = [&](const PluginInfo& p, const bitnet_kp_kernel* k) {
+            return std::make_tuple(&p == forced ? 1 : 0, p.score, k->priority);
+        };
+        for (const auto& p : plugins_) {
+            if (!p.usable()) continue;
+            if (forced && &p != forced && p.name != "cpu-scalar") continue;
+            for (const auto* k : p.kernels) {
+                if (k->op != op || (k->required_features & features_) != k->required_features) continue;
+                auto& cur = sel.per_op[op];
+                if (!cur.kernel || rank(p, k) > rank(*cur.plugin, cur.kernel)) cur = {k, &p};
+            }
+        }
+        if (!sel.per_op[op].kernel)
+            throw Error("no usable kernel for op " + op_name(op) + " with backend " + std::string(backend) +
+                        (forced ? " (cpu-scalar plugin not found?)" : ""));
+    }
+    return sel;
+}
+
+}  // namespace bitnet::kernels

@@ -1,0 +1,23 @@
+#include <bitnet/kernel_plugin.h>
+
+#include "bitnet/kernel_registry.hpp"
+
+namespace bitnet::kernels {
+
+std::string op_name(uint32_t op) {
+    switch (op) {
+        case BITNET_OP_I2S_GEMV: return "i2s_gemv";
+        case BITNET_OP_I2S_GEMM: return "i2s_gemm";
+        case BITNET_OP_QUANTIZE_I8: return "quantize_i8";
+        case BITNET_OP_RMSNORM: return "rmsnorm";
+        case BITNET_OP_ROPE_NEOX: return "rope_neox";
+        case BITNET_OP_ATTENTION: return "attention";
+        case BITNET_OP_RELU2_GATE: return "relu2_gate";
+        case BITNET_OP_ADD: return "add";
+        case BITNET_OP_EMBED_F16: return "embed_f16";
+        case BITNET_OP_F16_MATMUL: return "f16_matmul";
+        default: return "op " + std::to_string(op);
+    }
+}
+
+}  // namespace bitnet::kernels
