@@ -1,0 +1,178 @@
+// SentencePiece-style tokenizer: merge order, byte fallback, special tokens and
+// decoding on small vocabularies made here, and bitnet.cpp's exact ids on the
+// demo model.
+#define BOOST_TEST_MODULE tokenizer_spm
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "bitnet/error.hpp"
+#include "bitnet/tokenizer.hpp"
+#include "reference_files.hpp"
+
+using bitnet::test::format_ids;
+using namespace bitnet::tokenizer;
+
+namespace {
+
+const std::string kSp = "\xE2\x96\x81";  // U+2581
+
+// <unk> <s> </s>, the 256 byte tokens (ids 3..258), then the given scored tokens.
+Vocabulary spm_vocab(const std::vector<std::pair<std::string, float>>& normal) {
+    Vocabulary v;
+    v.model = "llama";
+    v.tokens = {"<unk>", "<s>", "</s>"};
+    v.types = {2, 3, 3};
+    for (int b = 0; b < 256; ++b) {
+        char name[8];
+        std::snprintf(name, sizeof name, "<0x%02X>", b);
+        v.tokens.push_back(name);
+        v.types.push_back(6);
+    }
+    v.scores.assign(v.tokens.size(), 0.0f);
+    for (const auto& [text, score] : normal) {
+        v.tokens.push_back(text);
+        v.types.push_back(1);
+        v.scores.push_back(score);
+    }
+    v.unk = 0, v.bos = 1, v.eos = 2;
+    return v;
+}
+
+int32_t id_of(const Tokenizer& t, const std::string& text) {
+    for (int32_t i = 0; i < t.n_vocab(); ++i)
+        if (t.token_text(i) == text) return i;
+    BOOST_FAIL("no token " << text);
+    return -1;
+}
+
+std::vector<int32_t> encode_plain(const Tokenizer& t, std::string_view text) {
+    return t.encode(text, {.add_bos = false, .parse_special = false});
+}
+
+void check_ids(const std::vector<int32_t>& got, const std::vector<int32_t>& expected, std::string_view what) {
+    BOOST_TEST((got == expected), what << ": expected " << format_ids(expected) << ", got " << format_ids(got));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(merges_the_highest_scoring_pair_first_wherever_it_is) {
+    for (const bool right_wins : {true, false}) {
+        Vocabulary v = spm_vocab({{"a", -10}, {"b", -10}, {"c", -10}, {"ab", right_wins ? -2.0f : -1.0f},
+                                  {"bc", right_wins ? -1.0f : -2.0f}});
+        v.add_space_prefix = false;
+        const auto t = make_tokenizer(std::move(v));
+        const std::vector<int32_t> expected =
+            right_wins ? std::vector{id_of(*t, "a"), id_of(*t, "bc")} : std::vector{id_of(*t, "ab"), id_of(*t, "c")};
+        check_ids(encode_plain(*t, "abc"), expected, right_wins ? "bc scores higher" : "ab scores higher");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(equal_scores_merge_the_leftmost_pair) {
+    Vocabulary v = spm_vocab({{"a", -5}, {"aa", -1}});
+    v.add_space_prefix = false;
+    const auto t = make_tokenizer(std::move(v));
+    const int32_t a = id_of(*t, "a"), aa = id_of(*t, "aa");
+    check_ids(encode_plain(*t, "aaa"), {aa, a}, "aaa");
+    check_ids(encode_plain(*t, "aaaaa"), {aa, aa, a}, "aaaaa");
+}
+
+BOOST_AUTO_TEST_CASE(merges_build_on_earlier_merges) {
+    Vocabulary v = spm_vocab({{"h", -9}, {"e", -9}, {"y", -9}, {"he", -1}, {"hey", -3}, {"ey", -2}});
+    v.add_space_prefix = false;
+    const auto t = make_tokenizer(std::move(v));
+    // "he" wins first, then "he"+"y" forms "hey" although "ey" outscores "hey".
+    check_ids(encode_plain(*t, "hey"), {id_of(*t, "hey")}, "hey");
+}
+
+BOOST_AUTO_TEST_CASE(prefixes_one_space_mark_and_marks_every_space) {
+    const auto t = make_tokenizer(spm_vocab({{kSp, -1}, {"a", -1}, {kSp + "a", -0.5f}}));
+    const int32_t sp = id_of(*t, kSp), sp_a = id_of(*t, kSp + "a");
+    check_ids(encode_plain(*t, "a a"), {sp_a, sp_a}, "'a a'");
+    check_ids(encode_plain(*t, " a"), {sp, sp_a}, "' a'");
+    check_ids(t->encode("a", {.add_bos = true, .parse_special = false}), {1, sp_a}, "with BOS");
+}
+
+BOOST_AUTO_TEST_CASE(characters_outside_the_vocabulary_become_their_utf8_bytes) {
+    Vocabulary v = spm_vocab({{"h", -1}});
+    v.add_space_prefix = false;
+    const auto t = make_tokenizer(std::move(v));
+    // U+00E9 is C3 A9 and byte token <0xXX> has id 3 + XX.
+    check_ids(encode_plain(*t, "h\xC3\xA9"), {id_of(*t, "h"), 3 + 0xC3, 3 + 0xA9}, "h + e-acute");
+    check_ids(encode_plain(*t, "\xFF"), {3 + 0xFF}, "invalid UTF-8 byte");
+    BOOST_TEST(t->decode(encode_plain(*t, "h\xC3\xA9\xFF")) == "h\xC3\xA9\xFF");
+}
+
+BOOST_AUTO_TEST_CASE(control_token_text_is_a_token_only_when_parsing_special) {
+    Vocabulary v = spm_vocab({{"<", -1}, {">", -1}, {"s", -1}, {"/", -1}, {"x", -1}, {kSp, -1}});
+    const auto t = make_tokenizer(std::move(v));
+    const int32_t sp = id_of(*t, kSp), x = id_of(*t, "x");
+    // The prefix space comes back after a special token, as in bitnet.cpp.
+    check_ids(t->encode("x</s>x", {.add_bos = false, .parse_special = true}), {sp, x, 2, sp, x}, "parsed");
+    const std::vector<int32_t> plain = encode_plain(*t, "x</s>x");
+    BOOST_TEST((std::find(plain.begin(), plain.end(), 2) == plain.end()), "plain text gave " << format_ids(plain));
+    BOOST_TEST(t->decode(plain) == "x</s>x");
+}
+
+BOOST_AUTO_TEST_CASE(decode_maps_marks_and_bytes_back_and_hides_control_tokens) {
+    const auto t = make_tokenizer(spm_vocab({{kSp + "hi", -1}, {kSp, -1}}));
+    const int32_t hi = id_of(*t, kSp + "hi"), sp = id_of(*t, kSp);
+    const std::vector<int32_t> ids{1, hi, sp, 3 + 0xE2, 3 + 0x98, 3 + 0x83, 2};
+    BOOST_TEST(t->decode(ids) == "hi \xE2\x98\x83");
+    BOOST_TEST(t->decode(ids, true) == "<s> hi \xE2\x98\x83</s>");
+    BOOST_TEST(t->token_to_piece(hi) == " hi");
+    BOOST_TEST(t->token_to_piece(1).empty());
+    BOOST_TEST(t->token_to_piece(1, true) == "<s>");
+    BOOST_TEST(t->token_to_piece(3 + 0x41) == "A");
+    // bitnet.cpp's detokenizer strips only the first id's piece, so after BOS the
+    // space stays.
+    BOOST_TEST(t->detokenize(ids) == " hi \xE2\x98\x83");
+    BOOST_TEST(t->detokenize(std::vector<int32_t>{hi, sp}) == "hi ");
+}
+
+BOOST_AUTO_TEST_CASE(empty_text_gives_only_bos) {
+    const auto t = make_tokenizer(spm_vocab({}));
+    check_ids(t->encode("", {}), {1}, "with BOS");
+    check_ids(encode_plain(*t, ""), {}, "without BOS");
+    BOOST_TEST(t->decode(std::vector<int32_t>{}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(end_of_generation_is_eos) {
+    const auto t = make_tokenizer(spm_vocab({{"a", -1}}));
+    BOOST_TEST(t->is_end_of_generation(2));
+    BOOST_TEST(!t->is_end_of_generation(1));
+    BOOST_TEST(!t->is_end_of_generation(id_of(*t, "a")));
+}
+
+BOOST_AUTO_TEST_CASE(rejects_ids_outside_the_vocabulary) {
+    const auto t = make_tokenizer(spm_vocab({}));
+    BOOST_CHECK_THROW(t->token_to_piece(t->n_vocab()), bitnet::Error);
+    BOOST_CHECK_THROW(t->decode(std::vector<int32_t>{-1}), bitnet::Error);
+    BOOST_CHECK_THROW(t->token_text(t->n_vocab()), bitnet::Error);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_malformed_vocabularies_naming_the_source) {
+    const auto message_of = [](Vocabulary v, TokenizerOptions o = {}) -> std::string {
+        try {
+            make_tokenizer(std::move(v), o, "m.gguf");
+        } catch (const bitnet::Error& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    Vocabulary scores = spm_vocab({{"a", -1}});
+    scores.scores.pop_back();
+    BOOST_TEST(message_of(scores).find("m.gguf: tokenizer.ggml.scores has") == 0, message_of(scores));
+    Vocabulary bos = spm_vocab({});
+    bos.bos = 5000;
+    BOOST_TEST(message_of(bos).find("m.gguf: tokenizer.ggml.bos_token_id 5000") == 0, message_of(bos));
+    Vocabulary model = spm_vocab({});
+    model.model = "wordpiece";
+    BOOST_TEST(message_of(model).find("m.gguf: tokenizer.ggml.model 'wordpiece'") == 0, message_of(model));
+    Vocabulary empty = spm_vocab({});
+    empty.tokens.clear(), empty.types.clear(), empty.scores.clear();
+    BOOST_TEST(message_of(empty) == "m.gguf: tokenizer.ggml.tokens is empty");
+    BOOST_TEST(message_of(spm_vocab({}), {.pre_tokenizer = "default"}).find("m.gguf: a pre-tokenizer") == 0);
+}
