@@ -29,7 +29,11 @@ using Array = std::vector<Value>;
 struct Value {
     ValueType type{ValueType::U8};
     std::variant<uint64_t, int64_t, double, bool, std::string, Array> data;
+    ValueType array_type{ValueType::U8};  // element type when type == Array (kept for empty arrays)
 };
+
+// "uint32", "string", "array", ... as used in error messages.
+std::string value_type_name(ValueType t);
 
 struct TensorInfo {
     std::string name;
@@ -56,6 +60,7 @@ public:
     uint32_t version() const { return version_; }
     uint64_t file_size() const { return size_; }
     uint32_t alignment() const { return alignment_; }
+    uint64_t data_offset() const { return data_offset_; }  // start of the data section
 
     const std::map<std::string, Value>& metadata() const { return kv_; }
     const Value* find(const std::string& key) const;
@@ -77,16 +82,24 @@ public:
     // Throws "<path>: missing tensor <name>".
     const TensorInfo& tensor(const std::string& name) const;
 
+    // Asks the kernel to read a tensor's pages ahead (MADV_WILLNEED on its range
+    // only); a hint, never fails.
+    void prefetch(const TensorInfo& t) const;
+
     // Throws "<path>: <msg>".
     [[noreturn]] void fail(const std::string& msg) const;
 
 private:
+    void parse();
+    void release() noexcept;
+
     std::string path_;
     int fd_{-1};
     const uint8_t* base_{nullptr};
     uint64_t size_{0};
     uint32_t version_{0};
     uint32_t alignment_{32};
+    uint64_t data_offset_{0};
     std::map<std::string, Value> kv_;
     std::vector<TensorInfo> tensors_;
     std::map<std::string, size_t> tensor_index_;
