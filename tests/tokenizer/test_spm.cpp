@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "bitnet/error.hpp"
+#include "bitnet/gguf.hpp"
 #include "bitnet/tokenizer.hpp"
 #include "reference_files.hpp"
 
@@ -175,4 +178,78 @@ BOOST_AUTO_TEST_CASE(rejects_malformed_vocabularies_naming_the_source) {
     empty.tokens.clear(), empty.types.clear(), empty.scores.clear();
     BOOST_TEST(message_of(empty) == "m.gguf: tokenizer.ggml.tokens is empty");
     BOOST_TEST(message_of(spm_vocab({}), {.pre_tokenizer = "default"}).find("m.gguf: a pre-tokenizer") == 0);
+}
+
+// ---- The demo model's vocabulary against bitnet.cpp's reference ----
+
+namespace {
+
+const std::string kModel = std::string(BITNET_TEST_MODEL_DIR) + "/stories-bitnet-i2_s.gguf";
+
+const Tokenizer& demo() {
+    static const auto t = [] {
+        const bitnet::gguf::GgufFile file(kModel);
+        return load_tokenizer(file);
+    }();
+    return *t;
+}
+
+struct ReferenceCase {
+    std::string prompt, text;
+    std::vector<int32_t> prompt_ids, greedy_ids;
+};
+
+std::vector<ReferenceCase> reference_cases() {
+    std::ifstream in(std::string(BITNET_TEST_DATA_DIR) + "/stories-bitnet.expected.json");
+    std::stringstream all;
+    all << in.rdbuf();
+    std::vector<ReferenceCase> cases;
+    const auto ids = [](const boost::json::value& v) {
+        std::vector<int32_t> out;
+        for (const auto& x : v.as_array()) out.push_back(static_cast<int32_t>(x.to_number<int64_t>()));
+        return out;
+    };
+    const boost::json::value root = boost::json::parse(all.str());
+    for (const auto& c : root.at("cases").as_array()) {
+        cases.push_back({std::string(c.at("prompt").as_string()), std::string(c.at("text").as_string()),
+                         ids(c.at("prompt_ids")), ids(c.at("greedy_ids"))});
+    }
+    return cases;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(demo_model_encodes_each_reference_prompt_to_bitnet_cpp_ids) {
+    const auto cases = reference_cases();
+    BOOST_TEST(cases.size() == 3u);
+    for (const auto& c : cases) check_ids(demo().encode(c.prompt, {}), c.prompt_ids, c.prompt);
+}
+
+BOOST_AUTO_TEST_CASE(demo_model_decodes_prompts_and_continuations_like_the_reference) {
+    for (const auto& c : reference_cases()) {
+        // The reference text is the continuation on its own, so the space its
+        // first piece carries is dropped.
+        BOOST_TEST(demo().decode(c.greedy_ids) == c.text, c.prompt << ": got '" << demo().decode(c.greedy_ids) << "'");
+        BOOST_TEST(demo().detokenize(c.greedy_ids) == c.text);
+        BOOST_TEST(demo().decode(c.prompt_ids) == c.prompt);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(demo_model_round_trips_text_outside_its_vocabulary_through_bytes) {
+    const std::string text = "h\xC3\xA9llo \xE2\x98\x83 \xE6\xBC\xA2\xE5\xAD\x97";  // "héllo ☃ 漢字"
+    const std::vector<int32_t> ids = demo().encode(text, {});
+    const auto byte_tokens = std::count_if(ids.begin(), ids.end(), [](int32_t id) { return id >= 3 && id <= 258; });
+    BOOST_TEST(byte_tokens == 11, "expected the 11 bytes of the 3 unknown characters as byte tokens, got " << format_ids(ids));
+    BOOST_TEST(demo().decode(ids) == text, format_ids(ids));
+}
+
+BOOST_AUTO_TEST_CASE(demo_model_reads_its_special_ids) {
+    BOOST_TEST(demo().kind() == "spm");
+    BOOST_TEST(demo().n_vocab() == 1024);
+    BOOST_TEST(demo().bos() == 1);
+    BOOST_TEST(demo().eos() == 2);
+    BOOST_TEST(demo().add_bos());
+    BOOST_TEST(demo().is_end_of_generation(2));
+    check_ids(demo().encode("", {}), {1}, "empty with BOS");
+    check_ids(encode_plain(demo(), ""), {}, "empty without BOS");
 }
