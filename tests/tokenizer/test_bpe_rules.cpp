@@ -140,3 +140,16 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_rules_and_malformed_merges) {
     BOOST_TEST(error_of(bpe_vocab({"a", "b"}, {"ab"})).find("v.gguf: merge 0 'ab'") == 0,
                error_of(bpe_vocab({"a", "b"}, {"ab"})));
 }
+
+BOOST_AUTO_TEST_CASE(detokenize_tidies_spaces_like_bitnet_cpp_while_decode_stays_lossless) {
+    // 0 "a", 1 space, 2 "'", 3 "s", 4 "t", 5 "?", 6 "re", 7 "ll"
+    const auto t = make_tokenizer(bpe_vocab({"a", "\xC4\xA0", "'", "s", "t", "?", "re", "ll"}, {}));
+    const auto detok = [&](std::vector<int32_t> ids) { return t->detokenize(ids); };
+    BOOST_TEST(detok({0, 1, 5}) == "a?");
+    BOOST_TEST(detok({0, 1, 2, 1, 0}) == "a'a");
+    BOOST_TEST(detok({0, 1, 2, 3}) == "a's");
+    BOOST_TEST(detok({0, 1, 2, 6}) == "a're");
+    BOOST_TEST(detok({0, 1, 2, 4}) == "a 't");
+    BOOST_TEST(detok({0, 1, 2, 7}) == "a 'll");
+    BOOST_TEST(t->decode(std::vector<int32_t>{0, 1, 2, 3, 1, 5}) == "a 's ?");
+}
