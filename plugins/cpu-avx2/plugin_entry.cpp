@@ -1,0 +1,67 @@
+// Descriptor and score of the cpu-avx2 plugin. Compiled with baseline x86-64
+// flags: the host calls this on any CPU, so nothing here may execute AVX.
+#include "kernels.hpp"
+
+#include <cstddef>
+
+namespace {
+
+using namespace bitnet;
+
+constexpr uint32_t kScore = 16;  // above cpu-scalar, below wider-vector plugins
+constexpr uint32_t kPriority = 10;
+
+// 0 unless the host speaks our ABI major and reports every feature the kernel
+// files were compiled for.
+uint32_t score(const bitnet_kp_host* host) {
+    if (host == nullptr ||
+        host->struct_size < offsetof(bitnet_kp_host, cpu_features) + sizeof(host->cpu_features) ||
+        host->abi_major != BITNET_KP_ABI_MAJOR)
+        return 0;
+    return (host->cpu_features & avx2::kRequiredFeatures) == avx2::kRequiredFeatures ? kScore : 0;
+}
+
+constexpr bitnet_kp_kernel kernel(const char* id, bitnet_kp_op op, bitnet_kp_kernel_fn run) {
+    return bitnet_kp_kernel{sizeof(bitnet_kp_kernel),
+                            id,
+                            static_cast<uint32_t>(op),
+                            kPriority,
+                            avx2::kRequiredFeatures,
+                            run,
+                            nullptr,
+                            nullptr};
+}
+
+const bitnet_kp_kernel kKernels[] = {
+    kernel("cpu-avx2.i2s_gemv.i8.avx2", BITNET_OP_I2S_GEMV, avx2::i2s_gemv),
+    kernel("cpu-avx2.i2s_gemm.i8.avx2", BITNET_OP_I2S_GEMM, avx2::i2s_gemm),
+    kernel("cpu-avx2.quantize_i8.f32.avx2", BITNET_OP_QUANTIZE_I8, avx2::quantize_i8),
+    kernel("cpu-avx2.f16_matmul.f32.avx2f16c", BITNET_OP_F16_MATMUL, avx2::f16_matmul),
+    kernel("cpu-avx2.rmsnorm.f32.avx2", BITNET_OP_RMSNORM, avx2::rmsnorm),
+    kernel("cpu-avx2.attention.f16kv.avx2", BITNET_OP_ATTENTION, avx2::attention),
+};
+
+const bitnet_kp_plugin kPlugin = {
+    sizeof(bitnet_kp_plugin),
+    BITNET_KP_ABI_MAJOR,
+    BITNET_KP_ABI_MINOR,
+    "cpu-avx2",
+    "0.1.0",
+    "bitnet-runtime",
+    avx2::kRequiredFeatures,
+    score,
+    sizeof(kKernels) / sizeof(kKernels[0]),
+    kKernels,
+};
+
+}  // namespace
+
+extern "C" BITNET_KP_EXPORT bitnet_kp_status bitnet_kernel_plugin_entry(const bitnet_kp_host* host,
+                                                                        const bitnet_kp_plugin** out) {
+    if (host == nullptr || out == nullptr ||
+        host->struct_size < offsetof(bitnet_kp_host, abi_minor) + sizeof(host->abi_minor))
+        return BITNET_KP_ERR_INVALID;
+    if (host->abi_major != BITNET_KP_ABI_MAJOR) return BITNET_KP_ERR_ABI;
+    *out = &kPlugin;
+    return BITNET_KP_OK;
+}
