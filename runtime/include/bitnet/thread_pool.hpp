@@ -40,6 +40,7 @@ private:
     std::condition_variable wake_;
     std::atomic<uint64_t> generation_{0};
     std::atomic<unsigned> pending_{0};
+    std::atomic<unsigned> sleeping_{0};
     std::atomic<bool> stop_{false};
     const RangeFn* fn_{nullptr};
     int64_t n_{0};

@@ -58,13 +58,22 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, const RangeFn& fn) {
     n_ = n;
     grain_ = std::max<int64_t>(1, grain);
     pending_.store(n_threads_ - 1, std::memory_order_relaxed);
-    {
+    // Workers spinning see the new generation without a syscall; only sleepers
+    // need the mutex and a notify.
+    generation_.fetch_add(1, std::memory_order_seq_cst);
+    if (sleeping_.load(std::memory_order_seq_cst) != 0) {
         std::lock_guard lock(mutex_);
-        generation_.fetch_add(1, std::memory_order_release);
+        wake_.notify_all();
     }
-    wake_.notify_all();
     run_chunk(0);
-    while (pending_.load(std::memory_order_acquire) != 0) cpu_relax();
+    // Yield after a short spin: on an oversubscribed machine the worker we wait
+    // for may need this core.
+    for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+        if (spins < kSpinIterations / 10)
+            cpu_relax();
+        else
+            std::this_thread::yield();
+    }
     fn_ = nullptr;
 }
 
@@ -78,7 +87,9 @@ void ThreadPool::worker_loop(unsigned index) {
         }
         if (generation_.load(std::memory_order_acquire) == seen) {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+            sleeping_.fetch_add(1, std::memory_order_seq_cst);
+            wake_.wait(lock, [&] { return generation_.load(std::memory_order_seq_cst) != seen; });
+            sleeping_.fetch_sub(1, std::memory_order_seq_cst);
         }
         seen = generation_.load(std::memory_order_acquire);
         if (stop_.load()) return;

@@ -1,0 +1,83 @@
+// The bitnet-b1.58 model: hyper-parameters and weight views into the mapped
+// GGUF. Nothing is copied at load except optional kernel-packed weights, which
+// are made once and counted.
+#pragma once
+
+#include <bitnet/kernel_plugin.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bitnet/gguf.hpp"
+
+namespace bitnet::kernels { class Dispatcher; }
+
+namespace bitnet::model {
+
+struct ModelConfig {
+    std::string architecture;
+    int64_t n_vocab{0};
+    int64_t n_ctx_train{0};
+    int64_t n_embd{0};
+    int64_t n_layer{0};
+    int64_t n_ff{0};
+    int64_t n_head{0};
+    int64_t n_head_kv{0};
+    int64_t head_dim{0};
+    int64_t n_rot{0};
+    float rope_freq_base{10000.0f};
+    float norm_eps{1e-5f};
+    int64_t kv_dim() const { return n_head_kv * head_dim; }
+};
+
+// One ternary projection: the file's bytes, and per matmul op the plugin's
+// packed copy when the chosen kernel asked for one.
+struct TernaryWeight {
+    std::string name;
+    bitnet_kp_i2s_weights gemv{};  // what the GEMV kernel reads
+    bitnet_kp_i2s_weights gemm{};  // what the GEMM kernel reads
+};
+
+struct LayerWeights {
+    const float* attn_norm{nullptr};
+    const float* attn_sub_norm{nullptr};
+    const float* ffn_norm{nullptr};
+    const float* ffn_sub_norm{nullptr};
+    TernaryWeight wq, wk, wv, wo, w_gate, w_up, w_down;
+};
+
+class Model {
+public:
+    // Opens and validates the file; throws bitnet::Error "<path>: <what>".
+    explicit Model(const std::string& path);
+    ~Model();
+
+    const ModelConfig& config() const { return config_; }
+    const gguf::GgufFile& file() const { return *file_; }
+    const std::vector<LayerWeights>& layers() const { return layers_; }
+    const uint16_t* token_embd() const { return token_embd_; }
+    const uint16_t* output_head() const { return output_; }  // token_embd when tied
+    const float* output_norm() const { return output_norm_; }
+
+    // Asks the kernels selected in dispatcher for packed copies of the ternary
+    // weights (once; later calls with the same kernels are free).
+    void prepare_weights(const kernels::Dispatcher& dispatcher);
+    uint64_t packed_bytes() const { return packed_bytes_; }
+
+private:
+    void read_config();
+    void bind_weights();
+
+    std::unique_ptr<gguf::GgufFile> file_;
+    ModelConfig config_;
+    std::vector<LayerWeights> layers_;
+    const uint16_t* token_embd_{nullptr};
+    const uint16_t* output_{nullptr};
+    const float* output_norm_{nullptr};
+    std::vector<std::unique_ptr<uint8_t[]>> packed_;
+    uint64_t packed_bytes_{0};
+};
+
+}  // namespace bitnet::model

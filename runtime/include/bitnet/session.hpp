@@ -1,0 +1,50 @@
+// An inference session: a KV cache and work buffers over one Model, evaluated
+// through a Dispatcher. Follows the reference's numeric path (FORMAT.md): f16 KV
+// cache, Q rounded to f16, P rounded to f16 in single-token steps, head input
+// rounded to f16.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "bitnet/dispatch.hpp"
+#include "bitnet/model.hpp"
+
+namespace bitnet::model {
+
+class Session {
+public:
+    // n_ctx <= 0 takes the model's training context. Throws bitnet::Error when
+    // n_ctx exceeds it.
+    Session(const Model& model, kernels::Dispatcher& dispatcher, int64_t n_ctx = 0, int64_t n_batch = 512);
+
+    // Appends tokens at the current position (as one batch, split into n_batch
+    // chunks) and returns the logits after the last one. Throws bitnet::Error
+    // when a token id is out of range or the context would overflow.
+    std::span<const float> eval(std::span<const int32_t> tokens);
+
+    int64_t position() const { return pos_; }
+    int64_t context_size() const { return n_ctx_; }
+    void reset() { pos_ = 0; }
+
+private:
+    void forward(const int32_t* ids, int64_t n_tokens, bool want_logits);
+    void ternary(const TernaryWeight& w, int64_t n_tokens, float* y);
+    void quantize(const float* x, int64_t n_tokens, int64_t k);
+    void rmsnorm(const float* x, const float* w, float* y, int64_t n_tokens, int64_t n);
+
+    const Model& model_;
+    kernels::Dispatcher& dispatcher_;
+    int64_t n_ctx_;
+    int64_t n_batch_;
+    int64_t pos_{0};
+
+    std::vector<uint16_t> k_cache_, v_cache_;  // per layer [n_ctx][kv_dim], f16
+    std::vector<float> x_, h_, q_, k_, v_, attn_, gate_, up_, logits_, scratch_;
+    std::vector<int8_t> q8_;
+    std::vector<float> q8_scale_;
+    std::vector<int32_t> q8_sum_, positions_;
+};
+
+}  // namespace bitnet::model

@@ -1,0 +1,74 @@
+#include "bitnet/engine.hpp"
+
+#include <cstdlib>
+#include <sstream>
+
+#include "bitnet/error.hpp"
+
+namespace bitnet {
+
+KernelSetup discover_kernels(const EngineOptions& options) {
+    KernelSetup s;
+    s.cpu = kernels::detect_cpu();
+    s.isa_ceiling = options.max_cpu_isa;
+    if (s.isa_ceiling.empty() && options.use_environment)
+        if (const char* env = std::getenv("BITNET_MAX_CPU_ISA"); env && *env) s.isa_ceiling = env;
+    s.features = s.cpu.usable;
+    if (!s.isa_ceiling.empty()) s.features &= kernels::isa_ceiling_mask(s.isa_ceiling);
+    kernels::DiscoveryOptions d;
+    d.plugin_dirs = options.plugin_dirs;
+    d.use_environment = options.use_environment;
+    d.cpu_features = s.features;
+    s.registry = std::make_unique<kernels::Registry>(d);
+    return s;
+}
+
+std::string describe_backends(const KernelSetup& s, const std::string& backend) {
+    std::ostringstream out;
+    out << "cpu: " << (s.cpu.brand.empty() ? s.cpu.arch : s.cpu.brand) << " (" << s.cpu.cores << " cores)\n";
+    out << "features: " << kernels::feature_names(s.cpu.usable) << "\n";
+    if (!s.isa_ceiling.empty())
+        out << "isa ceiling: " << s.isa_ceiling << " -> " << kernels::feature_names(s.features) << "\n";
+    out << "plugin search path:\n";
+    for (const auto& d : s.registry->search_dirs()) out << "  " << d << "\n";
+    for (const auto& n : s.registry->notes()) out << "note: " << n << "\n";
+    out << "plugins:\n";
+    if (s.registry->plugins().empty()) out << "  (none found)\n";
+    for (const auto& p : s.registry->plugins()) {
+        if (p.usable())
+            out << "  " << p.name << " " << p.version << " (" << p.vendor << ") score " << p.score << ", "
+                << p.kernels.size() << " kernels: " << p.path << "\n";
+        else
+            out << "  rejected: " << p.path << (p.name.empty() ? "" : " (" + p.name + ")") << ": " << p.rejected
+                << "\n";
+    }
+    try {
+        auto sel = s.registry->select(backend);
+        out << "kernels for --backend " << backend << ":\n";
+        for (uint32_t op = 1; op <= BITNET_OP_COUNT; ++op)
+            out << "  " << kernels::op_name(op) << ": " << sel.per_op[op].kernel->id << "\n";
+    } catch (const Error& e) {
+        out << "no kernels for --backend " << backend << ": " << e.what() << "\n";
+    }
+    return out.str();
+}
+
+Engine::Engine(const EngineOptions& options) : options_(options) {
+    auto start = std::chrono::steady_clock::now();
+    setup_ = discover_kernels(options_);
+    auto selection = setup_.registry->select(options_.backend);
+    unsigned threads = options_.threads ? options_.threads : setup_.cpu.cores;
+    pool_ = std::make_unique<ThreadPool>(threads);
+    dispatcher_ = std::make_unique<kernels::Dispatcher>(selection, *pool_);
+    model_ = std::make_unique<model::Model>(options_.model_path);
+    model_->prepare_weights(*dispatcher_);
+    tokenizer_ = tokenizer::load_tokenizer(model_->file());
+    if (tokenizer_->n_vocab() > model_->config().n_vocab)
+        model_->file().fail("tokenizer has " + std::to_string(tokenizer_->n_vocab()) + " tokens but the model " +
+                            std::to_string(model_->config().n_vocab));
+    load_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+Engine::~Engine() = default;
+
+}  // namespace bitnet

@@ -1,0 +1,155 @@
+#include "bitnet/model.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "bitnet/dispatch.hpp"
+#include "bitnet/error.hpp"
+
+namespace bitnet::model {
+namespace {
+
+bool known_architecture(const std::string& a) { return a == "bitnet-b1.58" || a == "bitnet-25"; }
+
+std::string shape_string(const std::vector<uint64_t>& ne) {
+    std::string s = "[";
+    for (size_t i = 0; i < ne.size(); ++i) s += (i ? ", " : "") + std::to_string(ne[i]);
+    return s + "]";
+}
+
+}  // namespace
+
+Model::Model(const std::string& path) : file_(std::make_unique<gguf::GgufFile>(path)) {
+    read_config();
+    bind_weights();
+}
+
+Model::~Model() = default;
+
+void Model::read_config() {
+    const auto& f = *file_;
+    auto& c = config_;
+    c.architecture = f.get_string("general.architecture");
+    if (!known_architecture(c.architecture))
+        f.fail("unsupported architecture '" + c.architecture + "' (this runtime runs bitnet-b1.58 and bitnet-25)");
+    const std::string a = c.architecture + ".";
+    auto get = [&](const char* key) { return static_cast<int64_t>(f.get_uint(a + key)); };
+    c.n_ctx_train = get("context_length");
+    c.n_embd = get("embedding_length");
+    c.n_layer = get("block_count");
+    c.n_ff = get("feed_forward_length");
+    c.n_head = get("attention.head_count");
+    c.n_head_kv = f.has(a + "attention.head_count_kv") ? get("attention.head_count_kv") : c.n_head;
+    c.norm_eps = static_cast<float>(f.get_float(a + "attention.layer_norm_rms_epsilon"));
+    c.rope_freq_base = f.has(a + "rope.freq_base") ? static_cast<float>(f.get_float(a + "rope.freq_base")) : 10000.0f;
+
+    auto check = [&](bool ok, const std::string& what) {
+        if (!ok) f.fail("invalid hyper-parameters: " + what);
+    };
+    check(c.n_embd > 0 && c.n_embd <= (1 << 16), "embedding_length " + std::to_string(c.n_embd));
+    check(c.n_layer > 0 && c.n_layer <= 1024, "block_count " + std::to_string(c.n_layer));
+    check(c.n_ff > 0 && c.n_ff <= (1 << 18), "feed_forward_length " + std::to_string(c.n_ff));
+    check(c.n_ctx_train > 0 && c.n_ctx_train <= (1 << 22), "context_length " + std::to_string(c.n_ctx_train));
+    check(c.n_head > 0 && c.n_embd % c.n_head == 0, "head_count " + std::to_string(c.n_head) +
+                                                         " does not divide embedding_length");
+    check(c.n_head_kv > 0 && c.n_head % c.n_head_kv == 0,
+          "head_count_kv " + std::to_string(c.n_head_kv) + " does not divide head_count");
+    c.head_dim = c.n_embd / c.n_head;
+    c.n_rot = f.has(a + "rope.dimension_count") ? static_cast<int64_t>(f.get_uint(a + "rope.dimension_count"))
+                                                 : c.head_dim;
+    check(c.n_rot > 0 && c.n_rot <= c.head_dim && c.n_rot % 2 == 0,
+          "rope.dimension_count " + std::to_string(c.n_rot));
+    check(std::isfinite(c.norm_eps) && c.norm_eps > 0, "layer_norm_rms_epsilon");
+    check(std::isfinite(c.rope_freq_base) && c.rope_freq_base > 0, "rope.freq_base");
+
+    const auto& embd = f.tensor("token_embd.weight");
+    if (embd.ne.size() != 2) f.fail("tensor token_embd.weight: expected 2 dimensions");
+    c.n_vocab = static_cast<int64_t>(embd.ne[1]);
+    if (f.has(a + "vocab_size") && static_cast<int64_t>(f.get_uint(a + "vocab_size")) != c.n_vocab)
+        f.fail("vocab_size " + std::to_string(f.get_uint(a + "vocab_size")) + " disagrees with token_embd.weight rows " +
+               std::to_string(c.n_vocab));
+}
+
+void Model::bind_weights() {
+    const auto& f = *file_;
+    const auto& c = config_;
+    auto expect = [&](const std::string& name, gguf::TensorType type,
+                      std::vector<uint64_t> ne) -> const gguf::TensorInfo& {
+        const auto& t = f.tensor(name);
+        if (t.type != type)
+            f.fail("tensor " + name + ": type " + gguf::ggml_type_name(static_cast<uint32_t>(t.type)) +
+                   ", expected " + gguf::ggml_type_name(static_cast<uint32_t>(type)));
+        while (t.ne.size() > ne.size() && ne.size() < 4) ne.push_back(1);
+        if (t.ne != ne) f.fail("tensor " + name + ": shape " + shape_string(t.ne) + ", expected " + shape_string(ne));
+        return t;
+    };
+    auto norm = [&](const std::string& name, int64_t n) {
+        return reinterpret_cast<const float*>(expect(name, gguf::TensorType::F32, {uint64_t(n)}).data);
+    };
+    auto ternary = [&](const std::string& name, int64_t k, int64_t rows) {
+        const auto& t = expect(name, gguf::TensorType::I2_S, {uint64_t(k), uint64_t(rows)});
+        TernaryWeight w;
+        w.name = name;
+        w.gemv.struct_size = sizeof(bitnet_kp_i2s_weights);
+        w.gemv.data = t.data;
+        w.gemv.rows = rows;
+        w.gemv.k = k;
+        std::memcpy(&w.gemv.scale, t.data + rows * k / 4, sizeof(float));
+        if (!std::isfinite(w.gemv.scale)) f.fail("tensor " + name + ": weight scale is not finite");
+        w.gemm = w.gemv;
+        return w;
+    };
+
+    token_embd_ = reinterpret_cast<const uint16_t*>(
+        expect("token_embd.weight", gguf::TensorType::F16, {uint64_t(c.n_embd), uint64_t(c.n_vocab)}).data);
+    output_ = token_embd_;
+    if (f.find_tensor("output.weight"))
+        output_ = reinterpret_cast<const uint16_t*>(
+            expect("output.weight", gguf::TensorType::F16, {uint64_t(c.n_embd), uint64_t(c.n_vocab)}).data);
+    output_norm_ = norm("output_norm.weight", c.n_embd);
+
+    layers_.resize(static_cast<size_t>(c.n_layer));
+    for (int64_t i = 0; i < c.n_layer; ++i) {
+        const std::string p = "blk." + std::to_string(i) + ".";
+        auto& l = layers_[static_cast<size_t>(i)];
+        l.attn_norm = norm(p + "attn_norm.weight", c.n_embd);
+        l.attn_sub_norm = norm(p + "attn_sub_norm.weight", c.n_embd);
+        l.ffn_norm = norm(p + "ffn_norm.weight", c.n_embd);
+        l.ffn_sub_norm = norm(p + "ffn_sub_norm.weight", c.n_ff);
+        l.wq = ternary(p + "attn_q.weight", c.n_embd, c.n_embd);
+        l.wk = ternary(p + "attn_k.weight", c.n_embd, c.kv_dim());
+        l.wv = ternary(p + "attn_v.weight", c.n_embd, c.kv_dim());
+        l.wo = ternary(p + "attn_output.weight", c.n_embd, c.n_embd);
+        l.w_gate = ternary(p + "ffn_gate.weight", c.n_embd, c.n_ff);
+        l.w_up = ternary(p + "ffn_up.weight", c.n_embd, c.n_ff);
+        l.w_down = ternary(p + "ffn_down.weight", c.n_ff, c.n_embd);
+    }
+}
+
+void Model::prepare_weights(const kernels::Dispatcher& dispatcher) {
+    const bitnet_kp_kernel* gemv = dispatcher.selected(BITNET_OP_I2S_GEMV).kernel;
+    const bitnet_kp_kernel* gemm = dispatcher.selected(BITNET_OP_I2S_GEMM).kernel;
+    auto pack = [&](bitnet_kp_i2s_weights& w, const bitnet_kp_kernel* k) -> const void* {
+        if (!k->pack) return nullptr;
+        size_t size = k->packed_size(w.rows, w.k);
+        auto buf = std::make_unique<uint8_t[]>(size);
+        bitnet_kp_i2s_weights src = w;
+        src.packed = nullptr;
+        if (k->pack(&src, buf.get(), size) != BITNET_KP_OK)
+            throw Error(std::string("kernel ") + k->id + " failed to pack a " + std::to_string(w.rows) + "x" +
+                        std::to_string(w.k) + " weight");
+        packed_bytes_ += size;
+        packed_.push_back(std::move(buf));
+        return packed_.back().get();
+    };
+    packed_.clear();
+    packed_bytes_ = 0;
+    for (auto& l : layers_)
+        for (TernaryWeight* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) {
+            w->gemv.packed = pack(w->gemv, gemv);
+            // One packed copy serves both ops when they share the packing routine.
+            w->gemm.packed = (gemm->pack && gemm->pack == gemv->pack) ? w->gemv.packed : pack(w->gemm, gemm);
+        }
+}
+
+}  // namespace bitnet::model

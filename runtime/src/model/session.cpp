@@ -1,0 +1,205 @@
+#include "bitnet/session.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "bitnet/error.hpp"
+#include "bitnet/f16.hpp"
+
+namespace bitnet::model {
+namespace {
+
+// Matmul chunks are multiples of 16 rows (SIMD kernels' fast path) and at least
+// about 256K multiply-adds, below which waking a thread costs more than it saves.
+// Any split gives the same result.
+int64_t row_grain(int64_t k) {
+    constexpr int64_t kMinWork = 1 << 18;
+    int64_t rows = (kMinWork + k - 1) / k;
+    return std::max<int64_t>(16, (rows + 15) / 16 * 16);
+}
+constexpr int64_t kElementGrain = 1 << 14;
+
+}  // namespace
+
+Session::Session(const Model& model, kernels::Dispatcher& dispatcher, int64_t n_ctx, int64_t n_batch)
+    : model_(model), dispatcher_(dispatcher), n_ctx_(n_ctx), n_batch_(std::max<int64_t>(1, n_batch)) {
+    const auto& c = model_.config();
+    if (n_ctx_ <= 0) n_ctx_ = c.n_ctx_train;
+    if (n_ctx_ > c.n_ctx_train)
+        throw Error("context size " + std::to_string(n_ctx_) + " exceeds the model's training context " +
+                    std::to_string(c.n_ctx_train));
+    n_batch_ = std::min(n_batch_, n_ctx_);
+    const size_t cache = static_cast<size_t>(c.n_layer * n_ctx_ * c.kv_dim());
+    k_cache_.assign(cache, 0);
+    v_cache_.assign(cache, 0);
+    const auto b = static_cast<size_t>(n_batch_);
+    const auto e = static_cast<size_t>(c.n_embd);
+    const auto wide = static_cast<size_t>(std::max(c.n_embd, c.n_ff));
+    x_.resize(b * e);
+    h_.resize(b * wide);
+    q_.resize(b * e);
+    k_.resize(b * static_cast<size_t>(c.kv_dim()));
+    v_.resize(b * static_cast<size_t>(c.kv_dim()));
+    attn_.resize(b * e);
+    gate_.resize(b * static_cast<size_t>(c.n_ff));
+    up_.resize(b * static_cast<size_t>(c.n_ff));
+    logits_.resize(static_cast<size_t>(c.n_vocab));
+    scratch_.resize(static_cast<size_t>(c.n_head * n_ctx_));
+    q8_.resize(b * wide);
+    q8_scale_.resize(b);
+    q8_sum_.resize(b);
+    positions_.resize(b);
+}
+
+std::span<const float> Session::eval(std::span<const int32_t> tokens) {
+    if (tokens.empty()) throw Error("nothing to evaluate: empty token list");
+    const int64_t n = static_cast<int64_t>(tokens.size());
+    if (pos_ + n > n_ctx_)
+        throw Error("context full: " + std::to_string(pos_) + " + " + std::to_string(n) + " tokens exceed n_ctx " +
+                    std::to_string(n_ctx_));
+    for (int32_t id : tokens)
+        if (id < 0 || id >= model_.config().n_vocab)
+            throw Error("token id " + std::to_string(id) + " is outside the vocabulary (size " +
+                        std::to_string(model_.config().n_vocab) + ")");
+    for (int64_t done = 0; done < n; done += n_batch_) {
+        int64_t chunk = std::min(n_batch_, n - done);
+        forward(tokens.data() + done, chunk, done + chunk == n);
+    }
+    return logits_;
+}
+
+void Session::ternary(const TernaryWeight& w, int64_t n_tokens, float* y) {
+    bitnet_kp_i2s_matmul_args a{};
+    a.struct_size = sizeof(a);
+    a.w = n_tokens == 1 ? &w.gemv : &w.gemm;
+    a.q = q8_.data();
+    a.act_scale = q8_scale_.data();
+    a.act_sum = q8_sum_.data();
+    a.y = y;
+    a.n_tokens = n_tokens;
+    a.ldy = a.w->rows;
+    dispatcher_.run(n_tokens == 1 ? BITNET_OP_I2S_GEMV : BITNET_OP_I2S_GEMM, &a, a.w->rows,
+                     row_grain(a.w->k * n_tokens));
+}
+
+void Session::quantize(const float* x, int64_t n_tokens, int64_t k) {
+    bitnet_kp_quantize_args a{};
+    a.struct_size = sizeof(a);
+    a.x = x;
+    a.q = q8_.data();
+    a.scale = q8_scale_.data();
+    a.sum = q8_sum_.data();
+    a.n_tokens = n_tokens;
+    a.k = k;
+    dispatcher_.run(BITNET_OP_QUANTIZE_I8, &a, n_tokens);
+}
+
+void Session::rmsnorm(const float* x, const float* w, float* y, int64_t n_tokens, int64_t n) {
+    bitnet_kp_rmsnorm_args a{};
+    a.struct_size = sizeof(a);
+    a.x = x;
+    a.w = w;
+    a.y = y;
+    a.n_tokens = n_tokens;
+    a.n = n;
+    a.eps = model_.config().norm_eps;
+    dispatcher_.run(BITNET_OP_RMSNORM, &a, n_tokens);
+}
+
+void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
+    const auto& c = model_.config();
+    const int64_t E = c.n_embd, KV = c.kv_dim(), F = c.n_ff;
+    for (int64_t t = 0; t < nt; ++t) positions_[t] = static_cast<int32_t>(pos_ + t);
+
+    bitnet_kp_embed_args emb{sizeof(emb), model_.token_embd(), ids, x_.data(), nt, c.n_vocab, E};
+    dispatcher_.run(BITNET_OP_EMBED_F16, &emb, nt);
+
+    auto add = [&](float* acc, const float* b, int64_t n) {
+        bitnet_kp_binary_args a{sizeof(a), acc, b, acc, n};
+        dispatcher_.run(BITNET_OP_ADD, &a, n, kElementGrain);
+    };
+    auto rope = [&](float* v, int64_t heads) {
+        bitnet_kp_rope_args a{};
+        a.struct_size = sizeof(a);
+        a.x = v;
+        a.pos = positions_.data();
+        a.n_tokens = nt;
+        a.n_heads = heads;
+        a.head_dim = c.head_dim;
+        a.n_rot = c.n_rot;
+        a.freq_base = c.rope_freq_base;
+        dispatcher_.run(BITNET_OP_ROPE_NEOX, &a, nt);
+    };
+
+    for (int64_t il = 0; il < c.n_layer; ++il) {
+        const auto& L = model_.layers()[static_cast<size_t>(il)];
+        uint16_t* kc = k_cache_.data() + il * n_ctx_ * KV;
+        uint16_t* vc = v_cache_.data() + il * n_ctx_ * KV;
+
+        rmsnorm(x_.data(), L.attn_norm, h_.data(), nt, E);
+        quantize(h_.data(), nt, E);
+        ternary(L.wq, nt, q_.data());
+        ternary(L.wk, nt, k_.data());
+        ternary(L.wv, nt, v_.data());
+        rope(q_.data(), c.n_head);
+        rope(k_.data(), c.n_head_kv);
+        for (int64_t t = 0; t < nt; ++t)
+            for (int64_t i = 0; i < KV; ++i) {
+                kc[(pos_ + t) * KV + i] = f32_to_f16(k_[t * KV + i]);
+                vc[(pos_ + t) * KV + i] = f32_to_f16(v_[t * KV + i]);
+            }
+
+        bitnet_kp_attention_args at{};
+        at.struct_size = sizeof(at);
+        at.q = q_.data();
+        at.k_cache = kc;
+        at.v_cache = vc;
+        at.out = attn_.data();
+        at.scratch = scratch_.data();
+        at.n_tokens = nt;
+        at.n_heads = c.n_head;
+        at.n_kv_heads = c.n_head_kv;
+        at.head_dim = c.head_dim;
+        at.pos0 = pos_;
+        at.kv_stride = KV;
+        at.scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
+        // The reference rounds P to f16 only in single-token steps (FORMAT.md).
+        at.flags = BITNET_ATTN_ROUND_Q_F16 | (nt == 1 ? BITNET_ATTN_ROUND_P_F16 : 0u);
+        const int64_t per_head = nt * (pos_ + nt) * c.head_dim;
+        dispatcher_.run(BITNET_OP_ATTENTION, &at, c.n_head, std::max<int64_t>(1, (1 << 16) / per_head));
+
+        rmsnorm(attn_.data(), L.attn_sub_norm, attn_.data(), nt, E);
+        quantize(attn_.data(), nt, E);
+        ternary(L.wo, nt, h_.data());
+        add(x_.data(), h_.data(), nt * E);
+
+        rmsnorm(x_.data(), L.ffn_norm, h_.data(), nt, E);
+        quantize(h_.data(), nt, E);
+        ternary(L.w_gate, nt, gate_.data());
+        ternary(L.w_up, nt, up_.data());
+        bitnet_kp_binary_args g{sizeof(g), gate_.data(), up_.data(), gate_.data(), nt * F};
+        dispatcher_.run(BITNET_OP_RELU2_GATE, &g, nt * F, kElementGrain);
+        rmsnorm(gate_.data(), L.ffn_sub_norm, gate_.data(), nt, F);
+        quantize(gate_.data(), nt, F);
+        ternary(L.w_down, nt, h_.data());
+        add(x_.data(), h_.data(), nt * E);
+    }
+    pos_ += nt;
+    if (!want_logits) return;
+
+    // Only the last position's logits are needed: norm and head over one row.
+    const float* last = x_.data() + (nt - 1) * E;
+    rmsnorm(last, model_.output_norm(), h_.data(), 1, E);
+    bitnet_kp_f16_matmul_args hd{};
+    hd.struct_size = sizeof(hd);
+    hd.w = model_.output_head();
+    hd.x = h_.data();
+    hd.y = logits_.data();
+    hd.n_tokens = 1;
+    hd.rows = c.n_vocab;
+    hd.k = E;
+    hd.ldy = c.n_vocab;
+    dispatcher_.run(BITNET_OP_F16_MATMUL, &hd, c.n_vocab, row_grain(E));
+}
+
+}  // namespace bitnet::model

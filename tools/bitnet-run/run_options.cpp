@@ -1,0 +1,58 @@
+#include "run_options.hpp"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "bitnet/error.hpp"
+
+namespace bitnet::cli {
+
+namespace po = boost::program_options;
+
+RunOptions parse_run_options(int argc, char** argv) {
+    RunOptions r;
+    auto& s = r.generate.sampling;
+    po::options_description desc("bitnet-run: generate text with a BitNet b1.58 GGUF model\n\nOptions");
+    // clang-format off
+    desc.add_options()
+        ("help,h", "show this help")
+        ("model,m", po::value(&r.engine.model_path), "GGUF model file")
+        ("prompt,p", po::value(&r.prompt), "prompt text")
+        ("n-predict,n", po::value(&r.generate.n_predict)->default_value(128), "tokens to generate (-1: until EOS or context full)")
+        ("ctx-size,c", po::value(&r.n_ctx)->default_value(0), "context size (0: the model's)")
+        ("threads,t", po::value(&r.engine.threads)->default_value(0), "threads (0: every available core)")
+        ("temp", po::value(&s.temperature)->default_value(0.8f), "temperature (0: greedy)")
+        ("top-k", po::value(&s.top_k)->default_value(40), "top-k (0: off)")
+        ("top-p", po::value(&s.top_p)->default_value(0.95f), "top-p (1: off)")
+        ("seed", po::value(&s.seed), "random seed (default: from the clock)")
+        ("ignore-eos", po::bool_switch(&r.generate.ignore_eos), "keep generating through EOS")
+        ("backend", po::value(&r.engine.backend)->default_value("auto"), "auto, or a plugin name (cpu-scalar, avx2, ...)")
+        ("plugin-dir", po::value(&r.engine.plugin_dirs)->composing(), "search this plugin directory first (repeatable)")
+        ("max-cpu-isa", po::value(&r.engine.max_cpu_isa), "use no ISA above this: scalar, avx2, avx512 (overrides BITNET_MAX_CPU_ISA)")
+        ("list-backends", po::bool_switch(&r.list_backends), "list plugins, scores, rejections and the kernel per op, then exit")
+        ("dump-logits", po::value(&r.dump_logits_path), "write the first generated position's logits as raw little-endian float32")
+        ("verbose,v", po::bool_switch(&r.verbose), "print backend and tokenizer details to stderr");
+    // clang-format on
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw Error(std::string(e.what()) + " (see --help)");
+    }
+    std::ostringstream help;
+    help << desc;
+    r.help_text = help.str();
+    r.show_help = vm.count("help") > 0;
+    r.seed_given = vm.count("seed") > 0;
+    if (r.show_help || r.list_backends) return r;
+    if (r.engine.model_path.empty()) throw Error("no model given (use -m FILE)");
+    if (r.engine.threads > 1024) throw Error("--threads " + std::to_string(r.engine.threads) + " is too many");
+    if (r.n_ctx < 0) throw Error("--ctx-size must not be negative");
+    if (s.top_p <= 0.0f || s.top_p > 1.0f) throw Error("--top-p must be in (0, 1]");
+    if (s.top_k < 0) throw Error("--top-k must not be negative");
+    if (!(s.temperature >= 0.0f)) throw Error("--temp must not be negative");
+    return r;
+}
+
+}  // namespace bitnet::cli
