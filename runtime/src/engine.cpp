@@ -62,7 +62,7 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
     dispatcher_ = std::make_unique<kernels::Dispatcher>(selection, *pool_);
     model_ = std::make_unique<model::Model>(options_.model_path);
     model_->prepare_weights(*dispatcher_);
-    tokenizer_ = tokenizer::load_tokenizer(model_->file());
+    tokenizer_ = tokenizer::load_tokenizer(model_->file(), options_.tokenizer);
     if (tokenizer_->n_vocab() > model_->config().n_vocab)
         model_->file().fail("tokenizer has " + std::to_string(tokenizer_->n_vocab()) + " tokens but the model " +
                             std::to_string(model_->config().n_vocab));

@@ -1,8 +1,10 @@
 #include "bitnet/generate.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "bitnet/error.hpp"
+#include "bitnet/stop.hpp"
 
 namespace bitnet {
 namespace {
@@ -13,41 +15,71 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
+const char* stop_reason_name(StopReason r) {
+    switch (r) {
+        case StopReason::Length: return "length";
+        case StopReason::EndOfGeneration: return "end_of_generation";
+        case StopReason::StopId: return "stop_id";
+        case StopReason::StopString: return "stop_string";
+        case StopReason::Context: return "context_full";
+        case StopReason::Caller: return "caller";
+    }
+    return "unknown";
+}
+
 GenerateResult generate(Engine& engine, model::Session& session, const std::vector<int32_t>& prompt_ids,
-                        const GenerateOptions& options, const TokenCallback& on_token) {
+                        const GenerateOptions& options, const TextCallback& on_text) {
     GenerateResult r;
     r.prompt_ids = prompt_ids;
     if (prompt_ids.empty()) throw Error("the prompt has no tokens");
     if (session.position() + static_cast<int64_t>(prompt_ids.size()) > session.context_size())
         throw Error("prompt of " + std::to_string(prompt_ids.size()) + " tokens does not fit the context of " +
-                    std::to_string(session.context_size()) + " tokens");
+                    std::to_string(session.context_size()) + " tokens" +
+                    (session.position() ? " (" + std::to_string(session.position()) + " already used)" : ""));
 
     sampling::Sampler sampler(options.sampling);
     for (int32_t id : prompt_ids) sampler.accept(id);
+    sampling::StopMatcher stops(options.stop_strings);
+    sampling::StopIdSet stop_ids(options.stop_ids);
     const auto& tok = engine.tokenizer();
+    auto emit = [&](std::string_view text) { return text.empty() || !on_text || on_text(text); };
 
     auto start = std::chrono::steady_clock::now();
     auto logits = session.eval(prompt_ids);
     r.prefill_ms = ms_since(start);
     if (options.keep_first_logits) r.first_logits.assign(logits.begin(), logits.end());
 
-    auto decode_start = std::chrono::steady_clock::now();
+    auto decode_start = start;
     const int64_t limit = options.n_predict < 0 ? session.context_size() : options.n_predict;
     for (int64_t i = 0; i < limit; ++i) {
         int32_t id = sampler.sample(logits);
         sampler.accept(id);
         if (i == 0) r.first_token_ms = ms_since(start);
-        if (!options.ignore_eos && tok.is_end_of_generation(id)) {
-            r.stopped_at_eos = true;
+        if (stop_ids.contains(id) || (!options.ignore_eos && tok.is_end_of_generation(id))) {
+            r.stop = stop_ids.contains(id) ? StopReason::StopId : StopReason::EndOfGeneration;
+            r.stop_id = id;
             break;
         }
         r.generated.push_back(id);
-        if (on_token && !on_token(id)) break;
-        if (i + 1 == limit || session.position() >= session.context_size()) break;
+        auto step = stops.feed(tok.token_to_piece(id));
+        if (!emit(step.emit)) {
+            r.stop = StopReason::Caller;
+            break;
+        }
+        if (step.stopped) {
+            r.stop = StopReason::StopString;
+            break;
+        }
+        if (i + 1 == limit) break;
+        if (session.position() >= session.context_size()) {
+            r.stop = StopReason::Context;
+            break;
+        }
         if (i == 0) decode_start = std::chrono::steady_clock::now();
         int32_t one[1] = {id};
         logits = session.eval(one);
     }
+    if (!stops.stopped()) emit(stops.flush());
     if (r.generated.size() > 1) r.decode_ms = ms_since(decode_start);
     return r;
 }

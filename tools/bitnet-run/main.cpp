@@ -2,6 +2,7 @@
 // to stdout and a one-line timing summary to stderr.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -9,6 +10,7 @@
 #include "bitnet/error.hpp"
 #include "bitnet/generate.hpp"
 #include "bitnet/session.hpp"
+#include "chat.hpp"
 #include "run_options.hpp"
 
 namespace {
@@ -29,7 +31,29 @@ void print_verbose(Engine& engine) {
     std::cerr << "threads: " << engine.pool().size() << "\n";
     std::cerr << "weights: " << (engine.model().packed_bytes() ? "packed copy" : "read from the mapped file")
               << " (" << engine.model().packed_bytes() << " bytes packed)\n";
-    std::cerr << "tokenizer: " << engine.tokenizer().kind() << ", " << engine.tokenizer().n_vocab() << " tokens\n";
+    std::cerr << "tokenizer: " << engine.tokenizer().describe_rule() << "\n";
+}
+
+void print_timing(const Engine& engine, const GenerateResult& r) {
+    const size_t n_gen = r.generated.size();
+    char line[256];
+    std::snprintf(line, sizeof(line),
+                  "load %.1f ms | prompt %zu tokens, %.1f tok/s | generation %zu tokens, %.1f tok/s\n",
+                  engine.load_ms(), r.prompt_ids.size(),
+                  r.prefill_ms > 0 ? static_cast<double>(r.prompt_ids.size()) * 1000.0 / r.prefill_ms : 0.0, n_gen,
+                  r.decode_ms > 0 ? static_cast<double>(n_gen - 1) * 1000.0 / r.decode_ms : 0.0);
+    std::cerr << line;
+}
+
+// BITNET_SEED gives the seed when --seed does not; otherwise the clock does.
+uint64_t default_seed() {
+    if (const char* env = std::getenv("BITNET_SEED"); env && *env) {
+        char* end = nullptr;
+        unsigned long long v = std::strtoull(env, &end, 10);
+        if (*end) throw Error(std::string("BITNET_SEED must be an unsigned integer, not '") + env + "'");
+        return v;
+    }
+    return static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
 }
 
 int run(int argc, char** argv) {
@@ -40,40 +64,34 @@ int run(int argc, char** argv) {
     }
     if (opt.list_backends) {
         auto setup = discover_kernels(opt.engine);
-        std::cout << describe_backends(setup, opt.engine.backend);
+        std::cout << describe_backends(setup, opt.engine.backend) << std::flush;
         // Asking for a backend that cannot be used is an error even when listing.
         setup.registry->select(opt.engine.backend);
         return 0;
     }
-    if (!opt.seed_given)
-        opt.generate.sampling.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+    if (!opt.seed_given) opt.generate.sampling.seed = default_seed();
+    opt.engine.tokenizer.pre_tokenizer = opt.pre_tokenizer;
 
     Engine engine(opt.engine);
     if (opt.verbose) print_verbose(engine);
     model::Session session(engine.model(), engine.dispatcher(), opt.n_ctx);
 
-    const auto& tok = engine.tokenizer();
-    auto prompt_ids = tok.encode(opt.prompt, {});
-    opt.generate.keep_first_logits = !opt.dump_logits_path.empty();
-
-    std::cout << opt.prompt << std::flush;
-    auto result = generate(engine, session, prompt_ids, opt.generate, [&](int32_t id) {
-        std::cout << tok.token_to_piece(id) << std::flush;
-        return true;
-    });
-    std::cout << std::endl;
-
+    GenerateResult result;
+    if (opt.chat) {
+        result = cli::run_chat(engine, session, opt, std::cin, std::cout);
+    } else {
+        const auto& tok = engine.tokenizer();
+        auto prompt_ids = tok.encode(opt.prompt, {.add_bos = true, .parse_special = opt.parse_special});
+        opt.generate.keep_first_logits = !opt.dump_logits_path.empty();
+        std::cout << opt.prompt << std::flush;
+        result = generate(engine, session, prompt_ids, opt.generate, [](std::string_view text) {
+            std::cout << text << std::flush;
+            return true;
+        });
+        std::cout << std::endl;
+    }
     if (!opt.dump_logits_path.empty()) write_logits(opt.dump_logits_path, result.first_logits);
-
-    const double n_prompt = static_cast<double>(result.prompt_ids.size());
-    const size_t n_gen = result.generated.size();
-    char line[256];
-    std::snprintf(line, sizeof(line),
-                  "load %.1f ms | prompt %zu tokens, %.1f tok/s | generation %zu tokens, %.1f tok/s\n",
-                  engine.load_ms(), result.prompt_ids.size(),
-                  result.prefill_ms > 0 ? n_prompt * 1000.0 / result.prefill_ms : 0.0, n_gen,
-                  result.decode_ms > 0 ? static_cast<double>(n_gen - 1) * 1000.0 / result.decode_ms : 0.0);
-    std::cerr << line;
+    print_timing(engine, result);
     return 0;
 }
 

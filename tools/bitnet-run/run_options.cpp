@@ -24,8 +24,18 @@ RunOptions parse_run_options(int argc, char** argv) {
         ("temp", po::value(&s.temperature)->default_value(0.8f), "temperature (0: greedy)")
         ("top-k", po::value(&s.top_k)->default_value(40), "top-k (0: off)")
         ("top-p", po::value(&s.top_p)->default_value(0.95f), "top-p (1: off)")
-        ("seed", po::value(&s.seed), "random seed (default: from the clock)")
-        ("ignore-eos", po::bool_switch(&r.generate.ignore_eos), "keep generating through EOS")
+        ("min-p", po::value(&s.min_p)->default_value(0.05f), "min-p (0: off)")
+        ("repeat-penalty", po::value(&s.repeat_penalty)->default_value(1.0f), "repetition penalty (1: off)")
+        ("repeat-last-n", po::value(&s.repeat_last_n)->default_value(64), "tokens the repetition penalty looks back over (-1: all)")
+        ("seed", po::value(&s.seed), "random seed (default: BITNET_SEED, else from the clock)")
+        ("ignore-eos", po::bool_switch(&r.generate.ignore_eos), "keep generating through end-of-generation tokens")
+        ("stop", po::value(&r.generate.stop_strings)->composing(), "stop when the text contains this string (repeatable)")
+        ("stop-id", po::value(&r.generate.stop_ids)->composing(), "stop at this token id (repeatable)")
+        ("chat", po::bool_switch(&r.chat), "interactive chat: one user turn per stdin line")
+        ("system", po::value(&r.system_prompt), "chat system line")
+        ("pre-tokenizer", po::value(&r.pre_tokenizer), "byte-level BPE split rule: default or llama-bpe (default: what the file implies)")
+        ("no-parse-special", "treat special-token text in the prompt as plain text")
+        ("receipt", po::value(&r.receipt_path), "write a JSON receipt of the run to this file")
         ("backend", po::value(&r.engine.backend)->default_value("auto"), "auto, or a plugin name (cpu-scalar, avx2, ...)")
         ("plugin-dir", po::value(&r.engine.plugin_dirs)->composing(), "search this plugin directory first (repeatable)")
         ("max-cpu-isa", po::value(&r.engine.max_cpu_isa), "use no ISA above this: scalar, avx2, avx512 (overrides BITNET_MAX_CPU_ISA)")
@@ -45,8 +55,14 @@ RunOptions parse_run_options(int argc, char** argv) {
     r.help_text = help.str();
     r.show_help = vm.count("help") > 0;
     r.seed_given = vm.count("seed") > 0;
+    r.parse_special = vm.count("no-parse-special") == 0;
     if (r.show_help || r.list_backends) return r;
     if (r.engine.model_path.empty()) throw Error("no model given (use -m FILE)");
+    if (!r.chat && !vm.count("prompt")) throw Error("no prompt given (use -p TEXT, or --chat)");
+    if (!r.pre_tokenizer.empty() && r.pre_tokenizer != "default" && r.pre_tokenizer != "llama-bpe")
+        throw Error("--pre-tokenizer must be default or llama-bpe, not '" + r.pre_tokenizer + "'");
+    if (s.min_p < 0.0f || s.min_p > 1.0f) throw Error("--min-p must be in [0, 1]");
+    if (s.repeat_penalty <= 0.0f) throw Error("--repeat-penalty must be positive");
     if (r.engine.threads > 1024) throw Error("--threads " + std::to_string(r.engine.threads) + " is too many");
     if (r.n_ctx < 0) throw Error("--ctx-size must not be negative");
     if (s.top_p <= 0.0f || s.top_p > 1.0f) throw Error("--top-p must be in (0, 1]");

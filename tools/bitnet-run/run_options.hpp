@@ -21,6 +21,11 @@ struct RunOptions {
     bool show_help{false};
     std::string help_text;
     std::string dump_logits_path;
+    std::string receipt_path;
+    std::string pre_tokenizer;   // "" = what the file implies
+    bool parse_special{true};
+    bool chat{false};
+    std::string system_prompt;
     bool seed_given{false};
 };
 

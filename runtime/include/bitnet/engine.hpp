@@ -25,6 +25,7 @@ struct EngineOptions {
     std::string max_cpu_isa;   // empty: BITNET_MAX_CPU_ISA, then no ceiling
     unsigned threads{0};       // 0: every core available
     bool use_environment{true};
+    tokenizer::TokenizerOptions tokenizer;
 };
 
 // Discovers plugins under options' ISA ceiling; does not load a model.
