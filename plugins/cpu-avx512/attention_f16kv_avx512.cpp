@@ -1,0 +1,203 @@
+// Causal attention over an f16 KV cache with AVX-512 (F16C widening, FMA).
+//
+// Per query head and token: scores = scale * q.k over the visible positions (four
+// positions at a time), softmax with exp computed in double and rounded to float
+// (the correctly rounded expf but for vanishingly rare cases, as a good libm
+// gives), then out = sum_p p * v. The f16 rounding points of the header's
+// flags are honoured. Results differ from the reference by summation order only.
+#include <bitnet/kernel_plugin.h>
+#include "simd_avx512.hpp"
+
+#include "avx512_kernels.hpp"
+
+namespace bitnet::avx512 {
+namespace {
+
+constexpr int64_t kMaxLocalHeadDim = 512;  // larger heads round q on the fly
+
+__mmask16 tail_mask(int64_t remaining) {
+    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF)
+                           : static_cast<__mmask16>((1u << remaining) - 1u);
+}
+
+__m512 load_f16(const uint16_t* p, __mmask16 m) {
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
+}
+
+__m512 round_f16(__m512 v) {
+    return _mm512_cvtph_ps(_mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
+}
+
+// exp(x) for x <= 0 in double: x = n*ln2 + r, |r| <= ln2/2, e^r by its Taylor
+// series to r^11 (relative error < 1e-14), times 2^n. Inputs below -746 give 0.
+__m512d exp_nonpositive_pd(__m512d x) {
+    x = _mm512_max_pd(x, _mm512_set1_pd(-746.0));
+    const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634)),
+                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(0x1.62e42fefa39efp-1), x);  // ln2 rounded
+    r = _mm512_fnmadd_pd(n, _mm512_set1_pd(0x1.abc9e3b39803fp-56), r);         // its remainder
+    // Horner from 1/11! down to 1.
+    constexpr double kInvFact[12] = {1.0,
+                                     1.0,
+                                     1.0 / 2,
+                                     1.0 / 6,
+                                     1.0 / 24,
+                                     1.0 / 120,
+                                     1.0 / 720,
+                                     1.0 / 5040,
+                                     1.0 / 40320,
+                                     1.0 / 362880,
+                                     1.0 / 3628800,
+                                     1.0 / 39916800};
+    __m512d p = _mm512_set1_pd(kInvFact[11]);
+    for (int i = 10; i >= 0; --i) {
+        p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kInvFact[i]));
+    }
+    return _mm512_scalef_pd(p, n);
+}
+
+// expf(x) for 16 floats x <= 0 (or -inf), via double.
+__m512 exp_nonpositive_ps(__m512 x) {
+    const __m256 lo = _mm512_cvtpd_ps(exp_nonpositive_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(x))));
+    const __m256 hi = _mm512_cvtpd_ps(exp_nonpositive_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(x, 1))));
+    return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
+}
+
+__m128 reduce4_ps(__m512 v0, __m512 v1, __m512 v2, __m512 v3) {
+    const __m512 a = _mm512_add_ps(_mm512_unpacklo_ps(v0, v1), _mm512_unpackhi_ps(v0, v1));
+    const __m512 b = _mm512_add_ps(_mm512_unpacklo_ps(v2, v3), _mm512_unpackhi_ps(v2, v3));
+    const __m512 c = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))),
+                                   _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))));
+    const __m256 d = _mm256_add_ps(_mm512_castps512_ps256(c), _mm512_extractf32x8_ps(c, 1));
+    return _mm_add_ps(_mm256_castps256_ps128(d), _mm256_extractf128_ps(d, 1));
+}
+
+struct Query {
+    const float* q;   // head_dim floats
+    bool round;       // round to f16 while loading (q not pre-rounded)
+    __m512 load(int64_t d, __mmask16 m) const {
+        const __m512 v = _mm512_maskz_loadu_ps(m, q + d);
+        return round ? round_f16(v) : v;
+    }
+};
+
+// scores[p] = scale * q.k_p for p < n; k_p = keys + p * stride.
+void score_positions(const Query& q, const uint16_t* keys, int64_t stride, int64_t head_dim,
+                     int64_t n, float scale, float* scores) {
+    int64_t p = 0;
+    for (; p + 4 <= n; p += 4) {
+        __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
+                         _mm512_setzero_ps()};
+        for (int64_t d = 0; d < head_dim; d += 16) {
+            const __mmask16 m = tail_mask(head_dim - d);
+            const __m512 qv = q.load(d, m);
+            for (int j = 0; j < 4; ++j) {
+                acc[j] = _mm512_fmadd_ps(qv, load_f16(keys + (p + j) * stride + d, m), acc[j]);
+            }
+        }
+        _mm_storeu_ps(scores + p, _mm_mul_ps(reduce4_ps(acc[0], acc[1], acc[2], acc[3]), _mm_set1_ps(scale)));
+    }
+    for (; p < n; ++p) {
+        __m512 acc = _mm512_setzero_ps();
+        for (int64_t d = 0; d < head_dim; d += 16) {
+            const __mmask16 m = tail_mask(head_dim - d);
+            acc = _mm512_fmadd_ps(q.load(d, m), load_f16(keys + p * stride + d, m), acc);
+        }
+        scores[p] = _mm512_reduce_add_ps(acc) * scale;
+    }
+}
+
+// scores[0..n) := softmax(scores), rounded to f16 if asked. Like the reference:
+// float exps of max-subtracted scores, their sum in double, one float reciprocal
+// applied to every weight.
+void softmax_in_place(float* scores, int64_t n, bool round_p) {
+    __m512 vmax = _mm512_set1_ps(-__builtin_inff());
+    for (int64_t p = 0; p < n; p += 16) {
+        const __mmask16 m = tail_mask(n - p);
+        vmax = _mm512_mask_max_ps(vmax, m, _mm512_maskz_loadu_ps(m, scores + p), vmax);
+    }
+    const __m512 max = _mm512_set1_ps(_mm512_reduce_max_ps(vmax));
+    __m512d sum_lo = _mm512_setzero_pd();
+    __m512d sum_hi = _mm512_setzero_pd();
+    for (int64_t p = 0; p < n; p += 16) {
+        const __mmask16 m = tail_mask(n - p);
+        // Masked-off lanes are zeroed after the exp, so they add nothing.
+        const __m512 e = _mm512_maskz_mov_ps(
+            m, exp_nonpositive_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, scores + p), max)));
+        sum_lo = _mm512_add_pd(sum_lo, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+        sum_hi = _mm512_add_pd(sum_hi, _mm512_cvtps_pd(_mm512_extractf32x8_ps(e, 1)));
+        _mm512_mask_storeu_ps(scores + p, m, e);
+    }
+    const float inv_sum = static_cast<float>(1.0 / _mm512_reduce_add_pd(_mm512_add_pd(sum_lo, sum_hi)));
+    const __m512 scale = _mm512_set1_ps(inv_sum);
+    for (int64_t p = 0; p < n; p += 16) {
+        const __mmask16 m = tail_mask(n - p);
+        __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, scores + p), scale);
+        if (round_p) {
+            v = round_f16(v);
+        }
+        _mm512_mask_storeu_ps(scores + p, m, v);
+    }
+}
+
+// out[0..head_dim) = sum_p probs[p] * v_p for p < n; v_p = values + p * stride.
+// Eight accumulators cover 128 dimensions; wider heads go 128 at a time.
+void weighted_values(const float* probs, const uint16_t* values, int64_t stride, int64_t head_dim,
+                     int64_t n, float* out) {
+    for (int64_t d0 = 0; d0 < head_dim; d0 += 128) {
+        __m512 acc[8];
+        __mmask16 masks[8];
+        for (int j = 0; j < 8; ++j) {
+            acc[j] = _mm512_setzero_ps();
+            const int64_t left = head_dim - d0 - 16 * j;
+            masks[j] = left > 0 ? tail_mask(left) : static_cast<__mmask16>(0);
+        }
+        for (int64_t p = 0; p < n; ++p) {
+            const __m512 w = _mm512_set1_ps(probs[p]);
+            const uint16_t* v = values + p * stride + d0;
+            for (int j = 0; j < 8; ++j) {
+                if (masks[j] != 0) {
+                    acc[j] = _mm512_fmadd_ps(w, load_f16(v + 16 * j, masks[j]), acc[j]);
+                }
+            }
+        }
+        for (int j = 0; j < 8; ++j) {
+            if (masks[j] != 0) {
+                _mm512_mask_storeu_ps(out + d0 + 16 * j, masks[j], acc[j]);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void attention_f16kv(const void* raw, int64_t begin, int64_t end) {
+    const auto* a = static_cast<const bitnet_kp_attention_args*>(raw);
+    const int64_t hd = a->head_dim;
+    const int64_t group = a->n_heads / a->n_kv_heads;
+    const bool round_q = (a->flags & BITNET_ATTN_ROUND_Q_F16) != 0;
+    const bool round_p = (a->flags & BITNET_ATTN_ROUND_P_F16) != 0;
+    alignas(64) float q_local[kMaxLocalHeadDim];
+    for (int64_t h = begin; h < end; ++h) {
+        const int64_t kv_offset = (h / group) * hd;
+        float* scores = a->scratch + h * (a->pos0 + a->n_tokens);
+        for (int64_t t = 0; t < a->n_tokens; ++t) {
+            const int64_t visible = a->pos0 + t + 1;
+            const float* q = a->q + (t * a->n_heads + h) * hd;
+            Query query{q, round_q};
+            if (round_q && hd <= kMaxLocalHeadDim) {
+                for (int64_t d = 0; d < hd; d += 16) {
+                    const __mmask16 m = tail_mask(hd - d);
+                    _mm512_mask_storeu_ps(q_local + d, m, round_f16(_mm512_maskz_loadu_ps(m, q + d)));
+                }
+                query = Query{q_local, false};
+            }
+            score_positions(query, a->k_cache + kv_offset, a->kv_stride, hd, visible, a->scale, scores);
+            softmax_in_place(scores, visible, round_p);
+            weighted_values(scores, a->v_cache + kv_offset, a->kv_stride, hd, visible,
+                            a->out + (t * a->n_heads + h) * hd);
+        }
+    }
+}
+
+}  // namespace bitnet::avx512

@@ -1,0 +1,83 @@
+// The AVX-512 ternary GEMV loop, shared by the VNNI and AVX-512BW kernels, which
+// differ only in how they multiply-accumulate bytes (the Dot policy):
+//   Dot::dot4(acc_a, acc_b, codes[4], acts[4]) adds sum(codes[p] * acts[p]) over
+//   the four planes into int32 lanes of acc_a and/or acc_b, codes unsigned (0..2)
+//   and activations signed.
+// It streams the weights once, four rows at a time in the file's own layout; the
+// activations (k bytes) stay in L1 and are shuffled to the code layout in
+// registers, once per chunk for all four rows.
+#pragma once
+
+#include "i2s_common_avx512.hpp"
+
+namespace bitnet::avx512 {
+namespace {
+
+// How far ahead of the current chunk each row stream is prefetched.
+constexpr int64_t kGemvPrefetchBytes = 512;
+
+// dots[i] = sum over the row of code * q, for R consecutive rows from `row`.
+template <class Dot, int R>
+void gemv_rows(const CodeDecoder& decoder, const uint8_t* row, int64_t row_bytes, const int8_t* q,
+               int64_t k, int32_t dots[R]) {
+    __m512i acc_a[R];
+    __m512i acc_b[R];
+#pragma GCC unroll 8
+    for (int i = 0; i < R; ++i) {
+        acc_a[i] = _mm512_setzero_si512();
+        acc_b[i] = _mm512_setzero_si512();
+    }
+    const int64_t chunks = (k + kChunkWeights - 1) / kChunkWeights;
+    for (int64_t c = 0; c < chunks; ++c) {
+        const bool lone_block = (c + 1) * kChunkWeights > k;
+        __m512i acts[4];
+        load_activation_planes(q + c * kChunkWeights, lone_block, acts);
+#pragma GCC unroll 8
+        for (int i = 0; i < R; ++i) {
+            const uint8_t* chunk = row + i * row_bytes + c * kChunkBytes;
+            _mm_prefetch(reinterpret_cast<const char*>(chunk + kGemvPrefetchBytes), _MM_HINT_T0);
+            __m512i codes[4];
+            decoder.decode(load_codes(chunk, lone_block), codes);
+            Dot::dot4(acc_a[i], acc_b[i], codes, acts);
+        }
+    }
+#pragma GCC unroll 8
+    for (int i = 0; i < R; ++i) {
+        dots[i] = _mm512_reduce_add_epi32(_mm512_add_epi32(acc_a[i], acc_b[i]));
+    }
+}
+
+// y[t*ldy + r] for rows [begin, end) of every token (n_tokens is 1 for the GEMV
+// op, but any count is computed correctly).
+template <class Dot>
+void i2s_gemv(const void* raw, int64_t begin, int64_t end) {
+    const auto* a = static_cast<const bitnet_kp_i2s_matmul_args*>(raw);
+    const bitnet_kp_i2s_weights* w = a->w;
+    const int64_t k = w->k;
+    const int64_t row_bytes = k / 4;
+    const CodeDecoder decoder;
+    for (int64_t t = 0; t < a->n_tokens; ++t) {
+        const int8_t* q = a->q + t * k;
+        // Our own sum of q, so the result is the header's exact dot even if a
+        // caller's act_sum were stale.
+        const int32_t q_sum = sum_i8(q, k);
+        const float act_scale = a->act_scale[t];
+        float* y = a->y + t * a->ldy;
+        int64_t r = begin;
+        for (; r + 4 <= end; r += 4) {
+            int32_t dots[4];
+            gemv_rows<Dot, 4>(decoder, w->data + r * row_bytes, row_bytes, q, k, dots);
+            for (int i = 0; i < 4; ++i) {
+                y[r + i] = scale_dot(dots[i] - q_sum, act_scale, w->scale);
+            }
+        }
+        for (; r < end; ++r) {
+            int32_t dot;
+            gemv_rows<Dot, 1>(decoder, w->data + r * row_bytes, row_bytes, q, k, &dot);
+            y[r] = scale_dot(dot - q_sum, act_scale, w->scale);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace bitnet::avx512
