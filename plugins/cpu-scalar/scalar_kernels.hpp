@@ -16,5 +16,6 @@ void relu2_gate(const void* args, int64_t begin, int64_t end);
 void add(const void* args, int64_t begin, int64_t end);
 void embed_f16(const void* args, int64_t begin, int64_t end);
 void f16_matmul(const void* args, int64_t begin, int64_t end);
+void q8_matmul(const void* args, int64_t begin, int64_t end);
 
 }  // namespace bitnet::scalar

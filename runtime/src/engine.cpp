@@ -46,7 +46,7 @@ std::string describe_backends(const KernelSetup& s, const std::string& backend) 
         auto sel = s.registry->select(backend);
         out << "kernels for --backend " << backend << ":\n";
         for (uint32_t op = 1; op <= BITNET_OP_COUNT; ++op)
-            out << "  " << kernels::op_name(op) << ": " << sel.per_op[op].kernel->id << "\n";
+            if (sel.per_op[op].kernel) out << "  " << kernels::op_name(op) << ": " << sel.per_op[op].kernel->id << "\n";
     } catch (const Error& e) {
         out << "no kernels for --backend " << backend << ": " << e.what() << "\n";
     }
@@ -56,12 +56,17 @@ std::string describe_backends(const KernelSetup& s, const std::string& backend) 
 Engine::Engine(const EngineOptions& options) : options_(options) {
     auto start = std::chrono::steady_clock::now();
     setup_ = discover_kernels(options_);
-    auto selection = setup_.registry->select(options_.backend);
+    if (options_.head_precision != "f16" && options_.head_precision != "q8")
+        throw Error("unknown head precision '" + options_.head_precision + "' (expected f16 or q8)");
+    const bool q8 = options_.head_precision == "q8";
+    auto selection = setup_.registry->select(
+        options_.backend, kernels::kModelOps | (q8 ? kernels::op_bit(BITNET_OP_Q8_MATMUL) : 0));
     unsigned threads = options_.threads ? options_.threads : setup_.cpu.cores;
     pool_ = std::make_unique<ThreadPool>(threads);
     dispatcher_ = std::make_unique<kernels::Dispatcher>(selection, *pool_);
     model_ = std::make_unique<model::Model>(options_.model_path);
     model_->prepare_weights(*dispatcher_);
+    if (q8) model_->prepare_head_q8(*pool_);
     tokenizer_ = tokenizer::load_tokenizer(model_->file(), options_.tokenizer);
     if (tokenizer_->n_vocab() > model_->config().n_vocab)
         model_->file().fail("tokenizer has " + std::to_string(tokenizer_->n_vocab()) + " tokens but the model " +

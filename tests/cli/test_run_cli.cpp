@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(broken_plugins_are_rejected_with_one_line_reasons) {
         std::string reason;
     } cases[] = {
         {dir.string(), "not a plugin: not an ELF shared object"},
-        {kBad + "/wrong_abi_status", "ABI mismatch: plugin refused host ABI 1.0"},
+        {kBad + "/wrong_abi_status", "ABI mismatch: plugin refused host ABI 1."},
         {kBad + "/wrong_abi_descriptor", "ABI mismatch: plugin has ABI major 2, host 1"},
         {kBad + "/no_entry", "not a plugin: missing symbol bitnet_kernel_plugin_entry"},
         {kBad + "/null_kernel", "kernel test-bad.add.f32.ref: run function is NULL"},

@@ -36,6 +36,7 @@ RunOptions parse_run_options(int argc, char** argv) {
         ("pre-tokenizer", po::value(&r.pre_tokenizer), "byte-level BPE split rule: default or llama-bpe (default: what the file implies)")
         ("no-parse-special", "treat special-token text in the prompt as plain text")
         ("receipt", po::value(&r.receipt_path), "write a JSON receipt of the run to this file")
+        ("head-precision", po::value(&r.engine.head_precision)->default_value("f16"), "output head: f16 (reference) or q8 (int8 per-row, faster, approximate)")
         ("backend", po::value(&r.engine.backend)->default_value("auto"), "auto, or a plugin name (cpu-scalar, avx2, ...)")
         ("plugin-dir", po::value(&r.engine.plugin_dirs)->composing(), "search this plugin directory first (repeatable)")
         ("max-cpu-isa", po::value(&r.engine.max_cpu_isa), "use no ISA above this: scalar, avx2, avx512 (overrides BITNET_MAX_CPU_ISA)")

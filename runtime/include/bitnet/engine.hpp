@@ -26,6 +26,7 @@ struct EngineOptions {
     unsigned threads{0};       // 0: every core available
     bool use_environment{true};
     tokenizer::TokenizerOptions tokenizer;
+    std::string head_precision{"f16"};  // "f16" (the reference) or "q8" (int8, opt-in)
 };
 
 // Discovers plugins under options' ISA ceiling; does not load a model.

@@ -18,6 +18,15 @@ namespace bitnet::kernels {
 // "i2s_gemv", "rmsnorm", ... for a BITNET_OP_* tag; "op <n>" when unknown.
 std::string op_name(uint32_t op);
 
+// A set of ops as bits (1 << op).
+constexpr uint64_t op_bit(uint32_t op) { return uint64_t{1} << op; }
+// The ops every forward pass uses; options add more (e.g. the int8 head).
+constexpr uint64_t kModelOps = op_bit(BITNET_OP_I2S_GEMV) | op_bit(BITNET_OP_I2S_GEMM) |
+                               op_bit(BITNET_OP_QUANTIZE_I8) | op_bit(BITNET_OP_RMSNORM) |
+                               op_bit(BITNET_OP_ROPE_NEOX) | op_bit(BITNET_OP_ATTENTION) |
+                               op_bit(BITNET_OP_RELU2_GATE) | op_bit(BITNET_OP_ADD) |
+                               op_bit(BITNET_OP_EMBED_F16) | op_bit(BITNET_OP_F16_MATMUL);
+
 struct PluginInfo {
     std::string path;
     std::string name;      // empty when the file could not be read as a plugin
@@ -63,8 +72,8 @@ public:
 
     // backend is "auto" or a plugin name (with or without the "cpu-" prefix).
     // Throws bitnet::Error when the backend is unknown (listing those found),
-    // cannot run here (with its reason), or an op has no kernel.
-    Selection select(std::string_view backend) const;
+    // cannot run here (with its reason), or an op of required_ops has no kernel.
+    Selection select(std::string_view backend, uint64_t required_ops = kModelOps) const;
 
 private:
     struct Library;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bitnet/gguf.hpp"
+#include "bitnet/thread_pool.hpp"
 
 namespace bitnet::kernels { class Dispatcher; }
 
@@ -64,7 +65,18 @@ public:
     // Asks the kernels selected in dispatcher for packed copies of the ternary
     // weights (once; later calls with the same kernels are free).
     void prepare_weights(const kernels::Dispatcher& dispatcher);
-    uint64_t packed_bytes() const { return packed_bytes_; }
+    uint64_t packed_bytes() const { return packed_bytes_ + head_q8_bytes(); }
+
+    // The opt-in int8 head: quantizes the F16 head once, per row
+    // (scale = max|w| / 127, round half to even), spread over the pool.
+    void prepare_head_q8(ThreadPool& pool);
+    bool has_head_q8() const { return !head_q8_.empty(); }
+    const int8_t* head_q8() const { return head_q8_.data(); }
+    const float* head_q8_scale() const { return head_q8_scale_.data(); }
+    const int32_t* head_q8_sum() const { return head_q8_sum_.data(); }
+    uint64_t head_q8_bytes() const {
+        return head_q8_.size() + head_q8_scale_.size() * sizeof(float) + head_q8_sum_.size() * sizeof(int32_t);
+    }
 
 private:
     void read_config();
@@ -78,6 +90,9 @@ private:
     const float* output_norm_{nullptr};
     std::vector<std::unique_ptr<uint8_t[]>> packed_;
     uint64_t packed_bytes_{0};
+    std::vector<int8_t> head_q8_;
+    std::vector<float> head_q8_scale_;
+    std::vector<int32_t> head_q8_sum_;
 };
 
 }  // namespace bitnet::model

@@ -24,6 +24,9 @@ public:
     // when a token id is out of range or the context would overflow.
     std::span<const float> eval(std::span<const int32_t> tokens);
 
+    // The head's input after the last eval: rmsnorm(x) * output_norm, in f32.
+    std::span<const float> final_norm_output() const { return {h_.data(), static_cast<size_t>(model_.config().n_embd)}; }
+
     int64_t position() const { return pos_; }
     int64_t context_size() const { return n_ctx_; }
     void reset() { pos_ = 0; }

@@ -2,12 +2,15 @@
 
 #include <chrono>
 
+#include "bitnet/error.hpp"
+
 namespace bitnet::kernels {
 
 Dispatcher::Dispatcher(const Selection& selection, ThreadPool& pool) : selection_(selection), pool_(pool) {}
 
 void Dispatcher::run(bitnet_kp_op op, const void* args, int64_t n, int64_t grain) {
     const bitnet_kp_kernel* k = selection_.per_op[op].kernel;
+    if (!k) throw Error("no kernel selected for op " + op_name(op));
     auto start = std::chrono::steady_clock::now();
     bitnet_kp_kernel_fn fn = k->run;
     pool_.parallel_for(n, grain, [fn, args](int64_t begin, int64_t end) { fn(args, begin, end); });

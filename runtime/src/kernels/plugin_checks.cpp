@@ -120,13 +120,14 @@ std::string check_descriptor(const bitnet_kp_plugin* p, std::vector<const bitnet
             return where + ": id must start with '" + prefix + "'";
         if (id.find("mock") != std::string::npos) return where + ": mock kernels are not accepted";
         if (!ids.insert(id).second) return where + ": duplicate id";
-        if (k->op < 1 || k->op > BITNET_OP_COUNT) return where + ": unknown op " + std::to_string(k->op);
+        if (k->op < 1) return where + ": invalid op 0";
         if (!k->run) return where + ": run function is NULL";
         if ((k->pack == nullptr) != (k->packed_size == nullptr))
             return where + ": pack and packed_size must both be set or both be NULL";
         if (k->pack && k->op != BITNET_OP_I2S_GEMV && k->op != BITNET_OP_I2S_GEMM)
             return where + ": only ternary matmul kernels may repack weights";
-        kernels.push_back(k);
+        // Ops from a later ABI minor are valid but unknown here: skip, keep the plugin.
+        if (k->op <= BITNET_OP_COUNT) kernels.push_back(k);
     }
     return "";
 }

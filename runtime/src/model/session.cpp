@@ -190,6 +190,23 @@ void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
     // Only the last position's logits are needed: norm and head over one row.
     const float* last = x_.data() + (nt - 1) * E;
     rmsnorm(last, model_.output_norm(), h_.data(), 1, E);
+    if (model_.has_head_q8()) {
+        quantize(h_.data(), 1, E);
+        bitnet_kp_q8_matmul_args hq{};
+        hq.struct_size = sizeof(hq);
+        hq.w = model_.head_q8();
+        hq.w_scale = model_.head_q8_scale();
+        hq.w_sum = model_.head_q8_sum();
+        hq.q = q8_.data();
+        hq.act_scale = q8_scale_.data();
+        hq.y = logits_.data();
+        hq.n_tokens = 1;
+        hq.rows = c.n_vocab;
+        hq.k = E;
+        hq.ldy = c.n_vocab;
+        dispatcher_.run(BITNET_OP_Q8_MATMUL, &hq, c.n_vocab, row_grain(E));
+        return;
+    }
     bitnet_kp_f16_matmul_args hd{};
     hd.struct_size = sizeof(hd);
     hd.w = model_.output_head();

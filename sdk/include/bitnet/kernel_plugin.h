@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define BITNET_KP_ABI_MAJOR 1
-#define BITNET_KP_ABI_MINOR 0
+#define BITNET_KP_ABI_MINOR 1
 #define BITNET_KP_ENTRY_SYMBOL "bitnet_kernel_plugin_entry"
 
 #if defined(_WIN32)
@@ -89,9 +89,12 @@ typedef enum bitnet_kp_op {
     BITNET_OP_RELU2_GATE = 7,   /* bitnet_kp_binary_args; elements */
     BITNET_OP_ADD = 8,          /* bitnet_kp_binary_args; elements */
     BITNET_OP_EMBED_F16 = 9,    /* bitnet_kp_embed_args; tokens */
-    BITNET_OP_F16_MATMUL = 10   /* bitnet_kp_f16_matmul_args; output rows */
+    BITNET_OP_F16_MATMUL = 10,  /* bitnet_kp_f16_matmul_args; output rows */
+    BITNET_OP_Q8_MATMUL = 11    /* bitnet_kp_q8_matmul_args; output rows (since 1.1) */
 } bitnet_kp_op;
-#define BITNET_OP_COUNT 10
+/* Ops known to this header. A host ignores kernels of ops above its own count,
+ * so a plugin built against a later minor still loads. */
+#define BITNET_OP_COUNT 11
 
 /* An I2_S ternary weight [rows x k] as stored in GGUF: row r starts at byte
  * r*k/4; inside a row, blocks of 128 weights in 32 bytes, byte b of block B
@@ -222,6 +225,25 @@ typedef struct bitnet_kp_f16_matmul_args {
     int64_t k;
     int64_t ldy;
 } bitnet_kp_f16_matmul_args;
+
+/* Since 1.1. An int8 weight [rows x k] with one float scale per row (the
+ * opt-in int8 output head): for rows r in [begin, end) and tokens t,
+ * y[t*ldy + r] = (float)dot(w_r, q_t) * w_scale[r] / act_scale[t], the dot exact
+ * in int32. q and act_scale come from the QUANTIZE_I8 op; w_sum[r] = sum of w_r
+ * serves kernels that offset q to unsigned. */
+typedef struct bitnet_kp_q8_matmul_args {
+    uint32_t struct_size;
+    const int8_t *w;         /* rows x k */
+    const float *w_scale;    /* rows */
+    const int32_t *w_sum;    /* rows */
+    const int8_t *q;         /* n_tokens x k */
+    const float *act_scale;  /* n_tokens */
+    float *y;
+    int64_t n_tokens;
+    int64_t rows;
+    int64_t k;
+    int64_t ldy;
+} bitnet_kp_q8_matmul_args;
 
 /* Every kernel has this shape; args points to the struct the op names. */
 typedef void (*bitnet_kp_kernel_fn)(const void *args, int64_t begin, int64_t end);
