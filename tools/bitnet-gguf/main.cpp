@@ -1,0 +1,126 @@
+// bitnet-gguf: inspect GGUF files, tokenize with their vocabulary, and write
+// synthetic bitnet-b1.58 models.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "bitnet/error.hpp"
+#include "bitnet/gguf.hpp"
+#include "bitnet/tokenizer.hpp"
+#include "inspect.hpp"
+#include "synth.hpp"
+
+namespace po = boost::program_options;
+using namespace bitnet::gguf_tool;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: bitnet-gguf inspect FILE [--max-items N]\n"
+    "       bitnet-gguf tokenize -m FILE -p TEXT [--no-bos] [--no-parse-special]\n"
+    "                            [--pre-tokenizer default|llama-bpe]\n"
+    "       bitnet-gguf synth --preset 2b-4t|small|tiny --out FILE [--seed N] [--vocab FILE]\n";
+
+// Parses argv after the command word; returns false when --help was asked.
+bool parse(int argc, char** argv, po::options_description& desc, po::variables_map& vm,
+           const po::positional_options_description* pos = nullptr) {
+    desc.add_options()("help,h", "show this help");
+    po::command_line_parser parser(argc - 1, argv + 1);
+    parser.options(desc);
+    if (pos) parser.positional(*pos);
+    po::store(parser.run(), vm);
+    if (vm.count("help")) {
+        std::cout << kUsage << "\n" << desc;
+        return false;
+    }
+    po::notify(vm);
+    return true;
+}
+
+int run_inspect(int argc, char** argv) {
+    po::options_description desc("inspect options");
+    desc.add_options()("file", po::value<std::string>()->required(), "GGUF file")(
+        "max-items", po::value<size_t>()->default_value(8), "array elements shown per key");
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    po::variables_map vm;
+    if (!parse(argc, argv, desc, vm, &pos)) return 0;
+    inspect(vm["file"].as<std::string>(), vm["max-items"].as<size_t>(), std::cout);
+    return 0;
+}
+
+int run_tokenize(int argc, char** argv) {
+    po::options_description desc("tokenize options");
+    desc.add_options()("model,m", po::value<std::string>()->required(), "GGUF with a vocabulary")(
+        "prompt,p", po::value<std::string>()->required(), "text to tokenize")(
+        "no-bos", "do not prepend BOS")("no-parse-special", "treat special-token text as plain text")(
+        "pre-tokenizer", po::value<std::string>()->default_value(""),
+        "byte-level BPE only: default|llama-bpe (default: what the file implies)");
+    po::variables_map vm;
+    if (!parse(argc, argv, desc, vm)) return 0;
+    const bitnet::gguf::GgufFile file(vm["model"].as<std::string>());
+    bitnet::tokenizer::TokenizerOptions topt;
+    topt.pre_tokenizer = vm["pre-tokenizer"].as<std::string>();
+    const auto tok = bitnet::tokenizer::load_tokenizer(file, topt);
+    bitnet::tokenizer::EncodeOptions eopt;
+    eopt.add_bos = !vm.count("no-bos");
+    eopt.parse_special = !vm.count("no-parse-special");
+    const auto ids = tok->encode(vm["prompt"].as<std::string>(), eopt);
+    for (size_t i = 0; i < ids.size(); ++i) std::cout << (i ? " " : "") << ids[i];
+    std::cout << "\n";
+    return 0;
+}
+
+int run_synth(int argc, char** argv) {
+    po::options_description desc("synth options");
+    desc.add_options()("preset", po::value<std::string>()->required(), "2b-4t, small or tiny")(
+        "out,o", po::value<std::string>()->required(), "output GGUF file")(
+        "seed", po::value<uint64_t>()->default_value(1), "random seed")(
+        "vocab", po::value<std::string>(), "GGUF whose tokenizer.* keys are copied");
+    po::variables_map vm;
+    if (!parse(argc, argv, desc, vm)) return 0;
+    SynthOptions opt;
+    opt.preset = vm["preset"].as<std::string>();
+    opt.out = vm["out"].as<std::string>();
+    opt.seed = vm["seed"].as<uint64_t>();
+    if (vm.count("vocab")) opt.vocab = vm["vocab"].as<std::string>();
+    find_preset(opt.preset);  // fail before any work
+    const auto start = std::chrono::steady_clock::now();
+    const SynthSummary s = synth_model(opt);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("wrote %s: preset %s, vocab %u, %llu tensors (%llu I2_S, %llu F32, %llu F16), "
+                "%llu bytes in %.1f s\n",
+                opt.out.c_str(), opt.preset.c_str(), s.n_vocab, (unsigned long long)s.n_tensors,
+                (unsigned long long)s.n_i2s, (unsigned long long)s.n_f32, (unsigned long long)s.n_f16,
+                (unsigned long long)s.file_bytes, secs);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    const std::string cmd = argv[1];
+    try {
+        if (cmd == "inspect") return run_inspect(argc, argv);
+        if (cmd == "tokenize") return run_tokenize(argc, argv);
+        if (cmd == "synth") return run_synth(argc, argv);
+        if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+            std::cout << kUsage;
+            return 0;
+        }
+        std::cerr << "error: unknown command '" << cmd << "'\n" << kUsage;
+        return 2;
+    } catch (const po::error& e) {
+        std::cerr << "error: " << cmd << ": " << e.what() << "\n" << kUsage;
+        return 2;
+    } catch (const bitnet::Error& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,158 @@
+#include "synth.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+#include "bitnet/error.hpp"
+#include "bitnet/f16.hpp"
+#include "bitnet/gguf.hpp"
+#include "bitnet/gguf_writer.hpp"
+#include "synth_random.hpp"
+#include "synth_vocab.hpp"
+
+namespace bitnet::gguf_tool {
+
+namespace {
+
+constexpr const char* kArch = "bitnet-b1.58";
+constexpr uint32_t kTypeF32 = 0, kTypeF16 = 1, kTypeI2S = 36;
+constexpr uint32_t kFileTypeMostlyI2S = 40;
+
+const Preset kPresets[] = {
+    // name, layers, embd, ffn, heads, kv heads, vocab, ctx, rope dims, rope base, eps
+    {"2b-4t", 30, 2560, 6912, 20, 5, 128256, 4096, 128, 500000.0f, 1e-5f},
+    {"small", 4, 512, 1536, 8, 2, 1024, 1024, 64, 10000.0f, 1e-5f},
+    {"tiny", 2, 256, 768, 4, 2, 1024, 256, 64, 10000.0f, 1e-5f},
+};
+
+// Adds tensors in the order bitnet.cpp writes them, each with its own random
+// stream so a tensor's content does not depend on the others.
+class ModelBuilder {
+public:
+    ModelBuilder(gguf::GgufWriter& w, uint64_t seed) : w_(w), seed_(seed) {}
+
+    void ternary(const std::string& name, uint64_t k, uint64_t rows) {
+        const uint64_t stream = next_stream();
+        ++n_i2s;
+        w_.add_generated_tensor(name, {k, rows}, kTypeI2S, gguf::i2s_bytes(rows, k),
+                                [this, stream, k, rows](const gguf::GgufWriter::ByteSink& out) {
+                                    SynthRandom rng(seed_, stream);
+                                    std::vector<int8_t> w(k * rows);
+                                    rng.ternary(w.data(), w.size());
+                                    const float scale =
+                                        static_cast<float>((0.75 + 0.5 * rng.uniform()) / std::sqrt(double(k)));
+                                    const auto packed = gguf::pack_i2s(w.data(), rows, k, scale);
+                                    out(packed.data(), packed.size());
+                                });
+    }
+
+    void norm(const std::string& name, uint64_t n) {
+        const uint64_t stream = next_stream();
+        ++n_f32;
+        w_.add_generated_tensor(name, {n}, kTypeF32, n * 4,
+                                [this, stream, n](const gguf::GgufWriter::ByteSink& out) {
+                                    SynthRandom rng(seed_, stream);
+                                    std::vector<float> v(n);
+                                    for (float& x : v) x = static_cast<float>(1.0 + 0.02 * rng.normal());
+                                    out(reinterpret_cast<const uint8_t*>(v.data()), n * 4);
+                                });
+    }
+
+    void embedding(const std::string& name, uint64_t n_embd, uint64_t n_vocab) {
+        const uint64_t stream = next_stream();
+        ++n_f16;
+        w_.add_generated_tensor(name, {n_embd, n_vocab}, kTypeF16, n_embd * n_vocab * 2,
+                                [this, stream, n_embd, n_vocab](const gguf::GgufWriter::ByteSink& out) {
+                                    SynthRandom rng(seed_, stream);
+                                    constexpr uint64_t kRowsPerChunk = 256;
+                                    std::vector<uint16_t> chunk;
+                                    for (uint64_t r = 0; r < n_vocab; r += kRowsPerChunk) {
+                                        const uint64_t rows = std::min(kRowsPerChunk, n_vocab - r);
+                                        chunk.resize(rows * n_embd);
+                                        for (uint16_t& h : chunk)
+                                            h = f32_to_f16(static_cast<float>(0.02 * rng.normal()));
+                                        out(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size() * 2);
+                                    }
+                                });
+    }
+
+    uint64_t n_i2s{0}, n_f32{0}, n_f16{0};
+
+private:
+    uint64_t next_stream() { return stream_++; }
+    gguf::GgufWriter& w_;
+    uint64_t seed_;
+    uint64_t stream_{0};
+};
+
+}  // namespace
+
+Preset find_preset(const std::string& name) {
+    std::string names;
+    for (const Preset& p : kPresets) {
+        if (p.name == name) return p;
+        names += (names.empty() ? "" : ", ") + p.name;
+    }
+    throw Error("unknown preset '" + name + "' (presets: " + names + ")");
+}
+
+SynthSummary synth_model(const SynthOptions& opt) {
+    Preset p = find_preset(opt.preset);
+    gguf::GgufWriter w;
+    w.set_string("general.architecture", kArch);
+    w.set_string("general.name", "synthetic-" + p.name);
+    w.set_string("general.description",
+                 "random ternary weights made by bitnet-gguf synth --preset " + p.name +
+                     " --seed " + std::to_string(opt.seed) + "; not a trained model");
+    w.set_u32("general.file_type", kFileTypeMostlyI2S);
+    w.set_u32("general.quantization_version", 2);
+
+    if (opt.vocab) {
+        gguf::GgufFile vocab(*opt.vocab);
+        const gguf::Value* tokens = vocab.find("tokenizer.ggml.tokens");
+        if (!tokens) vocab.fail("missing key tokenizer.ggml.tokens (no vocabulary to copy)");
+        p.n_vocab = static_cast<uint32_t>(vocab.get_string_array("tokenizer.ggml.tokens").size());
+        for (const auto& [key, value] : vocab.metadata())
+            if (key.rfind("tokenizer.", 0) == 0) w.set_value(key, value);
+    } else {
+        set_vocab_keys(w, make_synth_vocab(p.n_vocab));
+    }
+
+    const std::string a = kArch;
+    w.set_u32(a + ".vocab_size", p.n_vocab);
+    w.set_u32(a + ".context_length", p.n_ctx);
+    w.set_u32(a + ".embedding_length", p.n_embd);
+    w.set_u32(a + ".block_count", p.n_layer);
+    w.set_u32(a + ".feed_forward_length", p.n_ff);
+    w.set_u32(a + ".attention.head_count", p.n_head);
+    w.set_u32(a + ".attention.head_count_kv", p.n_head_kv);
+    w.set_f32(a + ".attention.layer_norm_rms_epsilon", p.rms_eps);
+    w.set_f32(a + ".rope.freq_base", p.rope_base);
+    w.set_u32(a + ".rope.dimension_count", p.n_rot);
+
+    const uint64_t e = p.n_embd, f = p.n_ff, kv = uint64_t{p.n_embd} / p.n_head * p.n_head_kv;
+    ModelBuilder b(w, opt.seed);
+    b.embedding("token_embd.weight", e, p.n_vocab);
+    for (uint32_t l = 0; l < p.n_layer; ++l) {
+        const std::string blk = "blk." + std::to_string(l) + ".";
+        b.norm(blk + "attn_norm.weight", e);
+        b.ternary(blk + "attn_q.weight", e, e);
+        b.ternary(blk + "attn_k.weight", e, kv);
+        b.ternary(blk + "attn_v.weight", e, kv);
+        b.norm(blk + "attn_sub_norm.weight", e);
+        b.ternary(blk + "attn_output.weight", e, e);
+        b.norm(blk + "ffn_norm.weight", e);
+        b.ternary(blk + "ffn_gate.weight", e, f);
+        b.ternary(blk + "ffn_up.weight", e, f);
+        b.norm(blk + "ffn_sub_norm.weight", f);
+        b.ternary(blk + "ffn_down.weight", f, e);
+    }
+    b.norm("output_norm.weight", e);
+
+    w.write(opt.out);
+    gguf::GgufFile check(opt.out);  // what we wrote must load
+    return {check.tensors().size(), b.n_i2s, b.n_f32, b.n_f16, check.file_size(), p.n_vocab};
+}
+
+}  // namespace bitnet::gguf_tool

@@ -1,0 +1,37 @@
+// `bitnet-gguf synth`: a genuine bitnet-b1.58 I2_S GGUF with random weights.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace bitnet::gguf_tool {
+
+struct Preset {
+    std::string name;
+    uint32_t n_layer, n_embd, n_ff, n_head, n_head_kv, n_vocab, n_ctx, n_rot;
+    float rope_base, rms_eps;
+};
+
+// "2b-4t" (BitNet b1.58 2B-4T's shapes), "small" or "tiny"; throws bitnet::Error
+// listing the names for any other.
+Preset find_preset(const std::string& name);
+
+struct SynthOptions {
+    std::string preset;
+    std::string out;
+    uint64_t seed{1};
+    std::optional<std::string> vocab;  // GGUF whose tokenizer.* keys are copied
+};
+
+struct SynthSummary {
+    uint64_t n_tensors, n_i2s, n_f32, n_f16, file_bytes;
+    uint32_t n_vocab;
+};
+
+// Writes the model, generating each tensor while it streams to disk (peak memory
+// is about one tensor). Weights: ternary, -1/0/+1 equally likely, per-tensor
+// scale near 1/sqrt(K); token_embd F16 normal * 0.02; norms F32 1 + normal * 0.02.
+SynthSummary synth_model(const SynthOptions& opt);
+
+}  // namespace bitnet::gguf_tool
