@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -43,7 +45,12 @@ private:
     int64_t n_batch_;
     int64_t pos_{0};
 
-    std::vector<uint16_t> k_cache_, v_cache_;  // per layer [n_ctx][kv_dim], f16
+    // Per layer [n_ctx][kv_dim], f16. calloc'ed: the untouched tail of a large
+    // context stays unmapped zero pages and costs no RSS until used.
+    struct FreeDeleter {
+        void operator()(void* p) const { std::free(p); }
+    };
+    std::unique_ptr<uint16_t[], FreeDeleter> k_cache_, v_cache_;
     std::vector<float> x_, h_, q_, k_, v_, attn_, gate_, up_, logits_, scratch_;
     std::vector<int8_t> q8_;
     std::vector<float> q8_scale_;

@@ -30,8 +30,10 @@ Session::Session(const Model& model, kernels::Dispatcher& dispatcher, int64_t n_
                     std::to_string(c.n_ctx_train));
     n_batch_ = std::min(n_batch_, n_ctx_);
     const size_t cache = static_cast<size_t>(c.n_layer * n_ctx_ * c.kv_dim());
-    k_cache_.assign(cache, 0);
-    v_cache_.assign(cache, 0);
+    k_cache_.reset(static_cast<uint16_t*>(std::calloc(cache, sizeof(uint16_t))));
+    v_cache_.reset(static_cast<uint16_t*>(std::calloc(cache, sizeof(uint16_t))));
+    if (!k_cache_ || !v_cache_)
+        throw Error("cannot allocate a KV cache of " + std::to_string(2 * cache * sizeof(uint16_t)) + " bytes");
     const auto b = static_cast<size_t>(n_batch_);
     const auto e = static_cast<size_t>(c.n_embd);
     const auto wide = static_cast<size_t>(std::max(c.n_embd, c.n_ff));
@@ -133,8 +135,8 @@ void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
 
     for (int64_t il = 0; il < c.n_layer; ++il) {
         const auto& L = model_.layers()[static_cast<size_t>(il)];
-        uint16_t* kc = k_cache_.data() + il * n_ctx_ * KV;
-        uint16_t* vc = v_cache_.data() + il * n_ctx_ * KV;
+        uint16_t* kc = k_cache_.get() + il * n_ctx_ * KV;
+        uint16_t* vc = v_cache_.get() + il * n_ctx_ * KV;
 
         rmsnorm(x_.data(), L.attn_norm, h_.data(), nt, E);
         quantize(h_.data(), nt, E);
