@@ -1,0 +1,55 @@
+// NEON helpers shared by the kernel files. They live in an unnamed namespace on
+// purpose: the *_dotprod files are compiled with an extra ISA flag, and internal
+// linkage keeps the linker from merging their copies with the baseline ones.
+#pragma once
+
+#include <arm_neon.h>
+
+#include <cstdint>
+
+namespace bitnet::neon {
+namespace {
+
+// One I2_S block is 32 bytes holding 128 codes; group j (0..3) of the block is
+// elements 32j..32j+31, stored in bits 7-2j..6-2j of the 32 bytes in order.
+// g[j][h] holds elements 32j + 16h .. +15 as bytes 0..2, code 3 already mapped to
+// 1 so that "sum of code * q minus sum of q" treats it as weight 0.
+struct I2sGroups {
+    uint8x16_t g[4][2];
+};
+
+inline I2sGroups i2s_unpack_block(const uint8_t* block) {
+    const uint8x16_t mask = vdupq_n_u8(0x03);
+    const uint8x16_t low_bits = vdupq_n_u8(0x55);
+    I2sGroups out;
+    for (int h = 0; h < 2; ++h) {
+        uint8x16_t b = vld1q_u8(block + 16 * h);
+        // A field 0b11 has its low bit set: clear its high bit, turning 3 into 1.
+        b = vbicq_u8(b, vshlq_n_u8(vandq_u8(b, low_bits), 1));
+        out.g[0][h] = vshrq_n_u8(b, 6);
+        out.g[1][h] = vandq_u8(vshrq_n_u8(b, 4), mask);
+        out.g[2][h] = vandq_u8(vshrq_n_u8(b, 2), mask);
+        out.g[3][h] = vandq_u8(b, mask);
+    }
+    return out;
+}
+
+// y of the ternary matmul from the exact integer dot of codes {0,1,2} with q:
+// ((float)(dot - act_sum)) / act_scale * w_scale, in that order (kernel_plugin.h).
+inline float i2s_output(int64_t code_dot, int32_t act_sum, float act_scale, float w_scale) {
+    return static_cast<float>(code_dot - act_sum) / act_scale * w_scale;
+}
+
+inline float32x4_t load_f16(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
+
+// f32 -> nearest f16 (ties to even, the default FPCR mode) -> f32.
+inline float32x4_t round_to_f16(float32x4_t v) { return vcvt_f32_f16(vcvt_f16_f32(v)); }
+
+inline float f16_to_f32(uint16_t h) {
+    return vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(h))), 0);
+}
+
+inline float round_to_f16(float v) { return vgetq_lane_f32(round_to_f16(vdupq_n_f32(v)), 0); }
+
+}  // namespace
+}  // namespace bitnet::neon
