@@ -268,32 +268,57 @@ BOOST_AUTO_TEST_CASE(quantize_rounds_ties_to_even_and_matches_the_definition_bit
 
 // ---- float kernels ------------------------------------------------------------
 
+namespace {
+
+// Runs the kernel on tokens x n inputs and counts outputs that differ from the
+// definition: float squares summed in index order in double, float mean.
+size_t rmsnorm_mismatches(const std::vector<float>& x, const std::vector<float>& w, int64_t tokens,
+                          int64_t n) {
+    std::vector<float> y(x.size(), std::nanf(""));
+    const bitnet_kp_rmsnorm_args args{sizeof(args), x.data(), w.data(), y.data(), tokens, n, 1e-5f};
+    avx2_kernel(BITNET_OP_RMSNORM).run(&args, 0, tokens);
+    size_t bad = 0;
+    for (int64_t t = 0; t < tokens; ++t) {
+        double ss = 0.0;
+        for (int64_t i = 0; i < n; ++i) {
+            const float v = x[static_cast<size_t>(t * n + i)];
+            ss += static_cast<double>(v * v);
+        }
+        const float inv = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(n)) + 1e-5f);
+        for (int64_t i = 0; i < n; ++i) {
+            const size_t at = static_cast<size_t>(t * n + i);
+            bad += (x[at] * inv) * w[static_cast<size_t>(i)] != y[at];
+        }
+    }
+    return bad;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(rmsnorm_matches_the_definition_bitwise_including_tails,
                      *utf::precondition(CpuHasAvx2())) {
     for (int64_t n : {7, 128, 2563}) {
         std::mt19937 rng(static_cast<uint32_t>(n));
         std::normal_distribution<float> dist(0.0f, 3.0f);
         const int64_t tokens = 2;
-        std::vector<float> x(static_cast<size_t>(tokens * n)), w(static_cast<size_t>(n)), y(x.size());
+        std::vector<float> x(static_cast<size_t>(tokens * n)), w(static_cast<size_t>(n));
         for (auto& v : x) v = dist(rng);
         for (auto& v : w) v = dist(rng);
-        const bitnet_kp_rmsnorm_args args{sizeof(args), x.data(), w.data(), y.data(), tokens, n, 1e-5f};
-        avx2_kernel(BITNET_OP_RMSNORM).run(&args, 0, tokens);
-        size_t bad = 0;
-        for (int64_t t = 0; t < tokens; ++t) {
-            double ss = 0.0;
-            for (int64_t i = 0; i < n; ++i) {
-                const float v = x[static_cast<size_t>(t * n + i)];
-                ss += static_cast<double>(v * v);
-            }
-            const float inv = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(n)) + 1e-5f);
-            for (int64_t i = 0; i < n; ++i) {
-                const size_t at = static_cast<size_t>(t * n + i);
-                bad += (x[at] * inv) * w[static_cast<size_t>(i)] != y[at];
-            }
-        }
+        const size_t bad = rmsnorm_mismatches(x, w, tokens, n);
         BOOST_TEST(bad == 0u, "n " << n << ": " << bad << " outputs differ");
     }
+}
+
+BOOST_AUTO_TEST_CASE(rmsnorm_keeps_the_reference_mean_where_summation_order_would_flip_it,
+                     *utf::precondition(CpuHasAvx2())) {
+    // Squares 16, 2^-20 and six of 2^-50: in index order every 2^-50 is lost and
+    // the mean is exactly the float tie 2 + 2^-23 (rounds to 2); summed in the
+    // kernel's lanes they survive as 2^-48, the mean rounds up and (at this
+    // scale) so does 1/sqrt(mean + eps): the kernel must notice and re-sum.
+    std::vector<float> x = {4.0f, 0x1p-10f};
+    x.resize(8, 0x1p-25f);
+    const std::vector<float> w(8, 1.0f);
+    BOOST_TEST(rmsnorm_mismatches(x, w, 1, 8) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(f16_matmul_rounds_the_input_to_f16_and_handles_odd_k, *utf::precondition(CpuHasAvx2())) {

@@ -160,9 +160,11 @@ CaseResult quantize_cases(const bitnet_kp_kernel& ref, const bitnet_kp_kernel& c
     return r;
 }
 
-// Float squares summed in double in any order practically never change the
-// float mean, so this is compared bitwise (which is what keeps the int8
-// quantization downstream identical).
+// Squares summed in double in another order must still give the reference's
+// float mean (that keeps the int8 quantization downstream identical), so this is
+// compared bitwise. Besides random rows, one row where the order does matter:
+// squares 16, 2^-20 and six of 2^-50 sum, in index order, to a float tie of the
+// mean, which lane-wise sums push over.
 CaseResult rmsnorm_cases(const bitnet_kp_kernel& ref, const bitnet_kp_kernel& cand) {
     Rng rng(13);
     CaseResult r;
@@ -185,6 +187,17 @@ CaseResult rmsnorm_cases(const bitnet_kp_kernel& ref, const bitnet_kp_kernel& ca
                 return r;
             }
         }
+    ++r.cases;
+    std::vector<float> x = {4.0f, 0x1p-10f};
+    x.resize(8, 0x1p-25f);
+    const std::vector<float> w(8, 1.0f);
+    std::vector<float> want(8), got(8, std::nanf(""));
+    bitnet_kp_rmsnorm_args args{sizeof(args), x.data(), w.data(), want.data(), 1, 8, 1e-5f};
+    ref.run(&args, 0, 1);
+    args.y = got.data();
+    cand.run(&args, 0, 1);
+    if (const std::string diff = first_difference(want, got); !diff.empty())
+        r.failure = "order-sensitive row: " + diff;
     return r;
 }
 
