@@ -47,15 +47,24 @@ void gemv_rows(const CodeDecoder& decoder, const uint8_t* row, int64_t row_bytes
     }
 }
 
-// y[t*ldy + r] for rows [begin, end) of every token (n_tokens is 1 for the GEMV
-// op, but any count is computed correctly).
+// The file-layout path for R rows, as a Rows policy for i2s_gemv below.
 template <class Dot>
+struct LutRows {
+    template <int R>
+    static void run(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k, int32_t dots[R]) {
+        gemv_rows<Dot, R>(CodeDecoder{}, row, row_bytes, q, k, dots);
+    }
+};
+
+// y[t*ldy + r] for rows [begin, end) of every token (n_tokens is 1 for the GEMV
+// op, but any count is computed correctly). Rows::run<R>(row, row_bytes, q, k,
+// dots) computes dots[i] = sum of code * q (code 3 counting as 1) for R rows.
+template <class Rows>
 void i2s_gemv(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_i2s_matmul_args*>(raw);
     const bitnet_kp_i2s_weights* w = a->w;
     const int64_t k = w->k;
     const int64_t row_bytes = k / 4;
-    const CodeDecoder decoder;
     for (int64_t t = 0; t < a->n_tokens; ++t) {
         const int8_t* q = a->q + t * k;
         // Our own sum of q, so the result is the header's exact dot even if a
@@ -66,14 +75,14 @@ void i2s_gemv(const void* raw, int64_t begin, int64_t end) {
         int64_t r = begin;
         for (; r + 4 <= end; r += 4) {
             int32_t dots[4];
-            gemv_rows<Dot, 4>(decoder, w->data + r * row_bytes, row_bytes, q, k, dots);
+            Rows::template run<4>(w->data + r * row_bytes, row_bytes, q, k, dots);
             for (int i = 0; i < 4; ++i) {
                 y[r + i] = scale_dot(dots[i] - q_sum, act_scale, w->scale);
             }
         }
         for (; r < end; ++r) {
             int32_t dot;
-            gemv_rows<Dot, 1>(decoder, w->data + r * row_bytes, row_bytes, q, k, &dot);
+            Rows::template run<1>(w->data + r * row_bytes, row_bytes, q, k, &dot);
             y[r] = scale_dot(dot - q_sum, act_scale, w->scale);
         }
     }

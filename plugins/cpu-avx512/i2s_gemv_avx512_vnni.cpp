@@ -1,5 +1,16 @@
-// Ternary GEMV with AVX-512 VNNI: one vpdpbusd per 64 codes (unsigned) and
-// activations (signed).
+// Ternary GEMV with AVX-512 VNNI, at as few instructions per weight byte as we
+// know how, so that one thread streams weights near memory bandwidth.
+//
+// Each 32-byte block is broadcast to both halves of a zmm and masked twice: with
+// 0xC0|0x30 (bits 7..6 in the low half, 5..4 in the high half) and 0x0C|0x03.
+// Unshifted, those are codes times 64, 16, 4 and 1, and their lanes line up with
+// the activations in natural order (elements 0..63, then 64..127 of the block),
+// so one vpdpbusd per mask does the block's multiply-adds. Every lane sum is an
+// exact multiple of its factor and is divided back exactly at the end.
+//
+// That form counts code 3 as 3, where the header wants weight 0 (code 1). Code 3
+// never occurs in valid files, so the loop only notes whether a byte had one and
+// the rare row tile that did is redone by the lookup-table path, which remaps it.
 #include "avx512_kernels.hpp"
 #include "i2s_gemv_avx512.hpp"
 
@@ -16,10 +27,84 @@ struct DotVnni {
     }
 };
 
+struct MaskedBlock {
+    __m512i mask_a = _mm512_inserti64x4(_mm512_set1_epi8(static_cast<char>(0xC0)), _mm256_set1_epi8(0x30), 1);
+    __m512i mask_b = _mm512_inserti64x4(_mm512_set1_epi8(0x0C), _mm256_set1_epi8(0x03), 1);
+    // Per-lane shifts dividing the factors 64|16 and 4|1 back out.
+    __m512i shift_a = _mm512_inserti64x4(_mm512_set1_epi32(6), _mm256_set1_epi32(4), 1);
+    __m512i shift_b = _mm512_inserti64x4(_mm512_set1_epi32(2), _mm256_set1_epi32(0), 1);
+
+    // One 32-byte block at p against its 128 activations at q.
+    void dot(const uint8_t* p, const int8_t* q, __m512i& acc_a, __m512i& acc_b) const {
+        const __m512i w = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+        acc_a = _mm512_dpbusd_epi32(acc_a, _mm512_and_si512(w, mask_a), _mm512_loadu_si512(q));
+        acc_b = _mm512_dpbusd_epi32(acc_b, _mm512_and_si512(w, mask_b), _mm512_loadu_si512(q + 64));
+    }
+};
+
+// seen | (bytes & bytes << 1): bit 2j+1 of a byte ends up set iff its pair j
+// was code 3 (tested against 0xAA at the end). The shift is a byte add, which
+// leaves the port that vpdpbusd needs alone.
+inline __m512i note_code3(__m512i seen, __m512i bytes) {
+    return _mm512_ternarylogic_epi32(seen, bytes, _mm512_add_epi8(bytes, bytes), 0xF8);
+}
+
+// dots as LutRows computes them, or false when a byte held code 3.
+template <int R>
+bool masked_rows(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k, int32_t dots[R]) {
+    const MaskedBlock m;
+    __m512i acc_a[R];
+    __m512i acc_b[R];
+#pragma GCC unroll 8
+    for (int i = 0; i < R; ++i) {
+        acc_a[i] = _mm512_setzero_si512();
+        acc_b[i] = _mm512_setzero_si512();
+    }
+    __m512i seen = _mm512_setzero_si512();
+    const int64_t blocks = k / kBlockWeights;
+    int64_t b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+#pragma GCC unroll 8
+        for (int i = 0; i < R; ++i) {
+            const uint8_t* p = row + i * row_bytes + b * 32;
+            _mm_prefetch(reinterpret_cast<const char*>(p + kGemvPrefetchBytes), _MM_HINT_T0);
+            seen = note_code3(seen, _mm512_loadu_si512(p));
+            m.dot(p, q + b * kBlockWeights, acc_a[i], acc_b[i]);
+            m.dot(p + 32, q + (b + 1) * kBlockWeights, acc_a[i], acc_b[i]);
+        }
+    }
+    if (b < blocks) {
+#pragma GCC unroll 8
+        for (int i = 0; i < R; ++i) {
+            const uint8_t* p = row + i * row_bytes + b * 32;
+            seen = note_code3(seen, _mm512_maskz_loadu_epi8(0xFFFFFFFFull, p));
+            m.dot(p, q + b * kBlockWeights, acc_a[i], acc_b[i]);
+        }
+    }
+    if (_mm512_test_epi8_mask(seen, _mm512_set1_epi8(static_cast<char>(0xAA))) != 0) {
+        return false;
+    }
+#pragma GCC unroll 8
+    for (int i = 0; i < R; ++i) {
+        dots[i] = _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_srav_epi32(acc_a[i], m.shift_a),
+                                                           _mm512_srav_epi32(acc_b[i], m.shift_b)));
+    }
+    return true;
+}
+
+struct VnniRows {
+    template <int R>
+    static void run(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k, int32_t dots[R]) {
+        if (!masked_rows<R>(row, row_bytes, q, k, dots)) {
+            LutRows<DotVnni>::run<R>(row, row_bytes, q, k, dots);
+        }
+    }
+};
+
 }  // namespace
 
 void i2s_gemv_vnni(const void* args, int64_t begin, int64_t end) {
-    i2s_gemv<DotVnni>(args, begin, end);
+    i2s_gemv<VnniRows>(args, begin, end);
 }
 
 }  // namespace bitnet::avx512

@@ -23,7 +23,7 @@ struct DotBw {
 }  // namespace
 
 void i2s_gemv_avx512bw(const void* args, int64_t begin, int64_t end) {
-    i2s_gemv<DotBw>(args, begin, end);
+    i2s_gemv<LutRows<DotBw>>(args, begin, end);
 }
 
 }  // namespace bitnet::avx512

@@ -118,13 +118,16 @@ struct I2sProblem {
     float wscale;
 };
 
-// Random packed bytes (every code, 3 included) and random activations whose
-// first token holds the extremes -128 and 127.
-I2sProblem make_i2s(std::mt19937& rng, int64_t rows, int64_t k, int64_t tokens) {
+// Random packed bytes (with code 3, or valid codes 0..2 only) and random
+// activations whose first token holds the extremes -128 and 127.
+I2sProblem make_i2s(std::mt19937& rng, int64_t rows, int64_t k, int64_t tokens, bool code3) {
     I2sProblem p{rows, k, tokens, rows + 3, {}, {}, {}, {}, 0.0137f};
-    std::uniform_int_distribution<int> byte(0, 255);
+    std::uniform_int_distribution<int> byte(0, 255), code(0, 2);
     p.weights.resize(static_cast<size_t>(rows * k / 4));
-    for (auto& b : p.weights) b = static_cast<uint8_t>(byte(rng));
+    for (auto& b : p.weights) {
+        b = code3 ? static_cast<uint8_t>(byte(rng))
+                  : static_cast<uint8_t>(code(rng) << 6 | code(rng) << 4 | code(rng) << 2 | code(rng));
+    }
     p.q.resize(static_cast<size_t>(tokens * k));
     for (int64_t i = 0; i < tokens * k; ++i) {
         p.q[i] = i < k ? (i % 3 == 0 ? -128 : 127) : static_cast<int8_t>(byte(rng) - 128);
@@ -149,14 +152,17 @@ std::vector<float> run_i2s(const bitnet_kp_kernel& k, const I2sProblem& p,
     return y;
 }
 
+// Both with and without code-3 bytes: the VNNI GEMV has a separate path for each.
 void check_i2s(const char* avx_id, const char* scalar_id, int64_t rows, int64_t k, int64_t tokens,
                const std::vector<int64_t>& pieces) {
-    std::mt19937 rng(static_cast<unsigned>(rows * 131 + k * 7 + tokens));
-    const I2sProblem p = make_i2s(rng, rows, k, tokens);
-    const auto want = run_i2s(scalar(scalar_id), p, {rows});
-    const auto got = run_i2s(kernel("cpu-avx512", avx_id), p, pieces);
-    BOOST_TEST(first_difference(want, got).empty(), avx_id << " rows=" << rows << " k=" << k
-               << " tokens=" << tokens << ": " << first_difference(want, got));
+    for (bool code3 : {false, true}) {
+        std::mt19937 rng(static_cast<unsigned>(rows * 131 + k * 7 + tokens));
+        const I2sProblem p = make_i2s(rng, rows, k, tokens, code3);
+        const auto want = run_i2s(scalar(scalar_id), p, {rows});
+        const auto got = run_i2s(kernel("cpu-avx512", avx_id), p, pieces);
+        BOOST_TEST(first_difference(want, got).empty(), avx_id << " rows=" << rows << " k=" << k << " tokens="
+                   << tokens << " code3=" << code3 << ": " << first_difference(want, got));
+    }
 }
 
 // Row counts around the 4-row tile, k with a lone trailing block, pieces that
@@ -206,6 +212,29 @@ BOOST_AUTO_TEST_CASE(code_three_acts_as_zero_weight, *utf::precondition(Avx512Pr
     const std::vector<float> zeros(5, 0.0f);
     BOOST_TEST(first_difference(zeros, run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemv.i8.avx512bw"), p, {5})).empty());
     BOOST_TEST(first_difference(zeros, run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemm.i8.avx512bw"), p, {5})).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_single_code_three_pair_in_valid_rows_still_matches_scalar,
+                     *utf::precondition(Avx512Present())) {
+    // One code 3 at a time, in each bit pair, in a full tile's row or the tail
+    // row, in a paired block or the lone last block (k = 384: blocks 0-1 and 2).
+    const bool vnni = (usable_features() & BITNET_CPU_AVX512VNNI) != 0;
+    std::vector<std::string> ids = {"cpu-avx512.i2s_gemv.i8.avx512bw", "cpu-avx512.i2s_gemm.i8.avx512bw"};
+    if (vnni) ids.insert(ids.end(), {"cpu-avx512.i2s_gemv.i8.vnni", "cpu-avx512.i2s_gemm.i8.vnni"});
+    std::mt19937 rng(21);
+    const I2sProblem clean = make_i2s(rng, 5, 384, 1, false);
+    for (int64_t byte : {int64_t{3}, int64_t{2 * 96 + 40}, int64_t{4 * 96 + 70}}) {
+        for (int pair = 0; pair < 4; ++pair) {
+            I2sProblem p = clean;
+            p.weights[byte] = static_cast<uint8_t>(p.weights[byte] | (3u << (2 * pair)));
+            const auto want = run_i2s(scalar("i2s_gemv.i8"), p, {5});
+            for (const std::string& id : ids) {
+                const auto got = run_i2s(kernel("cpu-avx512", id), p, {5});
+                BOOST_TEST(first_difference(want, got).empty(),
+                           id << " byte " << byte << " pair " << pair << ": " << first_difference(want, got));
+            }
+        }
+    }
 }
 
 // ---- quantize, rmsnorm ---------------------------------------------------------
