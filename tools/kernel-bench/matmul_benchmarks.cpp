@@ -1,0 +1,132 @@
+// Each benchmark iteration runs a kernel over all rows of one weight copy (the
+// next copy each iteration, see bench_buffers.hpp), split over the thread pool as
+// the runtime would. Counters: weight bytes read per second, multiply-adds per
+// second.
+#include "matmul_benchmarks.hpp"
+
+#include <benchmark/benchmark.h>
+#include <bitnet/thread_pool.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench_buffers.hpp"
+
+namespace bitnet::bench {
+namespace {
+
+struct Shape {
+    const char* name;
+    int64_t rows;
+    int64_t k;
+};
+
+// BitNet b1.58 2B-4T: attn_q/attn_output, attn_k/attn_v, ffn_gate/ffn_up,
+// ffn_down; the tied output head is F16.
+constexpr Shape kTernaryShapes[] = {
+    {"2560x2560", 2560, 2560}, {"640x2560", 640, 2560}, {"6912x2560", 6912, 2560}, {"2560x6912", 2560, 6912}};
+constexpr Shape kHeadShape = {"128256x2560", 128256, 2560};
+
+// Rows per chunk handed to a thread: keeps every kernel's row tiles whole.
+constexpr int64_t kGrain = 16;
+
+ThreadPool& pool(unsigned threads) {
+    static std::unique_ptr<ThreadPool> p;
+    if (!p || p->size() != threads) p = std::make_unique<ThreadPool>(threads);
+    return *p;
+}
+
+void set_counters(benchmark::State& state, double weight_bytes, double macs) {
+    const auto iters = static_cast<double>(state.iterations());
+    // Shown as e.g. "weight_bytes=26.1G/s": decimal giga, per second.
+    state.counters["weight_bytes"] =
+        benchmark::Counter(weight_bytes * iters, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+    state.counters["MACs"] = benchmark::Counter(macs * iters, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+}
+
+void run_i2s(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape, int64_t tokens,
+             unsigned threads) {
+    const WeightCopies& copies = weight_copies(WeightKind::kI2s, shape.rows, shape.k);
+    const FilledBuffer q(static_cast<size_t>(tokens * shape.k), 17);
+    std::vector<float> act_scale(static_cast<size_t>(tokens), 12.5f);
+    std::vector<int32_t> act_sum(static_cast<size_t>(tokens));
+    const auto* qs = reinterpret_cast<const int8_t*>(q.data());
+    for (int64_t t = 0; t < tokens; ++t) {
+        for (int64_t i = 0; i < shape.k; ++i) act_sum[t] += qs[t * shape.k + i];
+    }
+    std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
+    bitnet_kp_i2s_weights w{sizeof w, nullptr, nullptr, shape.rows, shape.k, 0.5f};
+    bitnet_kp_i2s_matmul_args args{sizeof args, &w, qs, act_scale.data(), act_sum.data(),
+                                   y.data(), tokens, shape.rows};
+    ThreadPool& tp = pool(threads);
+    size_t i = 0;
+    for (auto _ : state) {
+        w.data = reinterpret_cast<const uint8_t*>(copies.copy(i++));
+        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(&args, b, e); });
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, static_cast<double>(copies.bytes),
+                 static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+}
+
+void run_f16(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape, int64_t tokens,
+             unsigned threads) {
+    const WeightCopies& copies = weight_copies(WeightKind::kF16, shape.rows, shape.k);
+    std::vector<float> x(static_cast<size_t>(tokens * shape.k));
+    for (size_t j = 0; j < x.size(); ++j) x[j] = static_cast<float>(static_cast<int>(j % 97) - 48) / 32.0f;
+    std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
+    bitnet_kp_f16_matmul_args args{sizeof args, nullptr, x.data(), y.data(), tokens, shape.rows, shape.k, shape.rows};
+    ThreadPool& tp = pool(threads);
+    size_t i = 0;
+    for (auto _ : state) {
+        args.w = reinterpret_cast<const uint16_t*>(copies.copy(i++));
+        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(&args, b, e); });
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, static_cast<double>(copies.bytes),
+                 static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+}
+
+std::string bench_name(const bitnet_kp_kernel* k, const Shape& s, int64_t tokens, unsigned threads) {
+    return std::string(k->id) + "/" + s.name + "/tokens:" + std::to_string(tokens) +
+           "/threads:" + std::to_string(threads);
+}
+
+}  // namespace
+
+void register_matmul_benchmarks(const kernels::Registry& registry, unsigned threads) {
+    // Shape-major order: all kernels of one shape share the cached weight copies.
+    std::vector<const bitnet_kp_kernel*> runnable;
+    for (const kernels::PluginInfo& p : registry.plugins()) {
+        if (!p.usable()) continue;
+        for (const bitnet_kp_kernel* k : p.kernels) {
+            if ((k->required_features & registry.cpu_features()) == k->required_features) runnable.push_back(k);
+        }
+    }
+    for (const Shape& s : kTernaryShapes) {
+        for (const bitnet_kp_kernel* k : runnable) {
+            const bool gemv = k->op == BITNET_OP_I2S_GEMV;
+            if (!gemv && k->op != BITNET_OP_I2S_GEMM) continue;
+            for (int64_t tokens : {int64_t{1}, int64_t{128}}) {
+                if (gemv && tokens != 1) continue;  // GEMV is the one-token op
+                benchmark::RegisterBenchmark(bench_name(k, s, tokens, threads).c_str(), run_i2s, k, s, tokens, threads)
+                    ->UseRealTime()
+                    ->Unit(benchmark::kMicrosecond);
+            }
+        }
+    }
+    for (const bitnet_kp_kernel* k : runnable) {
+        if (k->op != BITNET_OP_F16_MATMUL) continue;
+        for (int64_t tokens : {int64_t{1}, int64_t{128}}) {
+            benchmark::RegisterBenchmark(bench_name(k, kHeadShape, tokens, threads).c_str(), run_f16, k, kHeadShape,
+                                         tokens, threads)
+                ->UseRealTime()
+                ->Unit(benchmark::kMillisecond);
+        }
+    }
+}
+
+}  // namespace bitnet::bench
