@@ -65,6 +65,10 @@ Registry::Registry(const DiscoveryOptions& options) : features_(options.cpu_feat
         for (const auto& d : split_path_list(std::getenv("BITNET_PLUGIN_PATH"))) dirs.emplace_back(d, true);
     if (options.use_default_dirs) {
         dirs.emplace_back(build::kPluginInstallDir, false);
+        // Beside this library as installed: finds the plugins of a relocated or
+        // merely extracted package tree, whatever its prefix or libdir.
+        fs::path lib_dir = boost::dll::this_line_location().parent_path().string();
+        dirs.emplace_back((lib_dir / build::kPluginDirFromLibDir).string(), false);
         fs::path exe_dir = boost::dll::program_location().parent_path().string();
         dirs.emplace_back((exe_dir.parent_path() / "plugins").string(), false);
     }
