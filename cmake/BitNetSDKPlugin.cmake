@@ -21,11 +21,13 @@
 #    BITNET_KP_EXPORT) and the module links with --no-undefined, so a missing
 #    symbol fails the build instead of the host's dlopen.
 #
-# Defaults come from variables the caller may set: BITNET_PLUGIN_BUILD_DIR (where
-# the .so is written), BITNET_PLUGIN_INSTALL_DIR (install destination, relative
-# to the install prefix) and BITNET_PLUGIN_COMPONENT (install component,
-# "plugins" when unset). The BitNetSDK package sets BITNET_PLUGIN_INSTALL_DIR to
-# the directory its runtime searches.
+# The module links BitNetSDK::sdk, or the target named by BITNET_SDK_TARGET when
+# set (the source tree's bitnet_sdk). Defaults come from variables the caller may
+# set: BITNET_PLUGIN_BUILD_DIR (where the .so is written),
+# BITNET_PLUGIN_INSTALL_DIR (install destination, relative to the install prefix)
+# and BITNET_PLUGIN_COMPONENT (install component, "plugins" when unset). The
+# BitNetSDK package sets BITNET_PLUGIN_INSTALL_DIR to the directory its runtime
+# searches.
 include_guard(GLOBAL)
 
 function(bitnet_add_kernel_plugin name)
@@ -59,7 +61,11 @@ function(bitnet_add_kernel_plugin name)
     set_source_files_properties(${P_KERNEL_SOURCES} TARGET_DIRECTORY ${target}
       PROPERTIES COMPILE_OPTIONS "${P_ISA_FLAGS}")
   endif()
-  target_link_libraries(${target} PRIVATE BitNetSDK::sdk)
+  set(sdk_target BitNetSDK::sdk)
+  if(BITNET_SDK_TARGET)
+    set(sdk_target ${BITNET_SDK_TARGET})
+  endif()
+  target_link_libraries(${target} PRIVATE ${sdk_target})
   target_link_options(${target} PRIVATE "LINKER:--no-undefined")
   set_target_properties(${target} PROPERTIES
     PREFIX "lib"
