@@ -248,7 +248,7 @@ BOOST_AUTO_TEST_CASE(bad_arguments_fail_with_a_message) {
     auto r = run_tool(kTool, {"synth", "--preset", "huge", "--out", dir.file("x.gguf")});
     BOOST_TEST(r.exited);
     BOOST_TEST(r.status == 1);
-    BOOST_TEST(r.err == "error: unknown preset 'huge' (presets: 2b-4t, small, tiny)\n");
+    BOOST_TEST(r.err == "error: unknown preset 'huge' (presets: 2b-4t, medium, small, tiny)\n");
     const std::string not_gguf = dir.file("not.gguf");
     bitnet::test::write_file(not_gguf, {'h', 'e', 'l', 'l', 'o'});
     r = run_tool(kTool, {"synth", "--preset", "tiny", "--out", dir.file("y.gguf"), "--vocab", not_gguf});

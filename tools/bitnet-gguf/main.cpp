@@ -21,7 +21,7 @@ constexpr const char* kUsage =
     "usage: bitnet-gguf inspect FILE [--max-items N]\n"
     "       bitnet-gguf tokenize -m FILE -p TEXT [--no-bos] [--no-parse-special]\n"
     "                            [--pre-tokenizer default|llama-bpe]\n"
-    "       bitnet-gguf synth --preset 2b-4t|small|tiny --out FILE [--seed N] [--vocab FILE]\n";
+    "       bitnet-gguf synth --preset 2b-4t|medium|small|tiny --out FILE [--seed N] [--vocab FILE]\n";
 
 // Parses argv after the command word; returns false when --help was asked.
 bool parse(int argc, char** argv, po::options_description& desc, po::variables_map& vm,
@@ -75,7 +75,7 @@ int run_tokenize(int argc, char** argv) {
 
 int run_synth(int argc, char** argv) {
     po::options_description desc("synth options");
-    desc.add_options()("preset", po::value<std::string>()->required(), "2b-4t, small or tiny")(
+    desc.add_options()("preset", po::value<std::string>()->required(), "2b-4t, medium, small or tiny")(
         "out,o", po::value<std::string>()->required(), "output GGUF file")(
         "seed", po::value<uint64_t>()->default_value(1), "random seed")(
         "vocab", po::value<std::string>(), "GGUF whose tokenizer.* keys are copied");

@@ -22,6 +22,7 @@ constexpr uint32_t kFileTypeMostlyI2S = 40;
 const Preset kPresets[] = {
     // name, layers, embd, ffn, heads, kv heads, vocab, ctx, rope dims, rope base, eps
     {"2b-4t", 30, 2560, 6912, 20, 5, 128256, 4096, 128, 500000.0f, 1e-5f},
+    {"medium", 8, 2048, 5632, 16, 4, 32000, 2048, 128, 10000.0f, 1e-5f},  // ~220 MB: memory tests
     {"small", 4, 512, 1536, 8, 2, 1024, 1024, 64, 10000.0f, 1e-5f},
     {"tiny", 2, 256, 768, 4, 2, 1024, 256, 64, 10000.0f, 1e-5f},
 };

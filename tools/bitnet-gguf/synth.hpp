@@ -13,7 +13,7 @@ struct Preset {
     float rope_base, rms_eps;
 };
 
-// "2b-4t" (BitNet b1.58 2B-4T's shapes), "small" or "tiny"; throws bitnet::Error
+// "2b-4t" (BitNet b1.58 2B-4T's shapes), "medium", "small" or "tiny"; throws bitnet::Error
 // listing the names for any other.
 Preset find_preset(const std::string& name);
 

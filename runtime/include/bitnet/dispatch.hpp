@@ -31,6 +31,11 @@ public:
     // of grain, and runs the op's kernel on each.
     void run(bitnet_kp_op op, const void* args, int64_t n, int64_t grain = 1);
 
+    // Runs one op on several independent argument sets (e.g. the Q, K and V
+    // projections of one input) in a single parallel region: the pool wakes
+    // once instead of once per set. Counts one call per set.
+    void run_group(bitnet_kp_op op, const void* const* args, const int64_t* n, size_t count, int64_t grain);
+
     const SelectedKernel& selected(bitnet_kp_op op) const { return selection_.per_op[op]; }
     const Selection& selection() const { return selection_; }
     ThreadPool& pool() { return pool_; }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <vector>
@@ -35,7 +36,11 @@ public:
 
 private:
     void forward(const int32_t* ids, int64_t n_tokens, bool want_logits);
-    void ternary(const TernaryWeight& w, int64_t n_tokens, float* y);
+    struct Projection {
+        const TernaryWeight* w;
+        float* y;
+    };
+    void ternary(std::initializer_list<Projection> projections, int64_t n_tokens);
     void quantize(const float* x, int64_t n_tokens, int64_t k);
     void rmsnorm(const float* x, const float* w, float* y, int64_t n_tokens, int64_t n);
 

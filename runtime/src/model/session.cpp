@@ -70,18 +70,32 @@ std::span<const float> Session::eval(std::span<const int32_t> tokens) {
     return logits_;
 }
 
-void Session::ternary(const TernaryWeight& w, int64_t n_tokens, float* y) {
-    bitnet_kp_i2s_matmul_args a{};
-    a.struct_size = sizeof(a);
-    a.w = n_tokens == 1 ? &w.gemv : &w.gemm;
-    a.q = q8_.data();
-    a.act_scale = q8_scale_.data();
-    a.act_sum = q8_sum_.data();
-    a.y = y;
-    a.n_tokens = n_tokens;
-    a.ldy = a.w->rows;
-    dispatcher_.run(n_tokens == 1 ? BITNET_OP_I2S_GEMV : BITNET_OP_I2S_GEMM, &a, a.w->rows,
-                     row_grain(a.w->k * n_tokens));
+void Session::ternary(std::initializer_list<Projection> projections, int64_t n_tokens) {
+    // Projections of one quantized input share a parallel region.
+    constexpr size_t kMax = 3;
+    bitnet_kp_i2s_matmul_args args[kMax];
+    const void* arg_ptrs[kMax];
+    int64_t rows[kMax];
+    size_t count = 0;
+    int64_t k = 0;
+    for (const auto& [w, y] : projections) {
+        auto& a = args[count];
+        a = {};
+        a.struct_size = sizeof(a);
+        a.w = n_tokens == 1 ? &w->gemv : &w->gemm;
+        a.q = q8_.data();
+        a.act_scale = q8_scale_.data();
+        a.act_sum = q8_sum_.data();
+        a.y = y;
+        a.n_tokens = n_tokens;
+        a.ldy = a.w->rows;
+        arg_ptrs[count] = &a;
+        rows[count] = a.w->rows;
+        k = a.w->k;
+        ++count;
+    }
+    dispatcher_.run_group(n_tokens == 1 ? BITNET_OP_I2S_GEMV : BITNET_OP_I2S_GEMM, arg_ptrs, rows, count,
+                          row_grain(k * n_tokens));
 }
 
 void Session::quantize(const float* x, int64_t n_tokens, int64_t k) {
@@ -140,9 +154,7 @@ void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
 
         rmsnorm(x_.data(), L.attn_norm, h_.data(), nt, E);
         quantize(h_.data(), nt, E);
-        ternary(L.wq, nt, q_.data());
-        ternary(L.wk, nt, k_.data());
-        ternary(L.wv, nt, v_.data());
+        ternary({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}}, nt);
         rope(q_.data(), c.n_head);
         rope(k_.data(), c.n_head_kv);
         for (int64_t t = 0; t < nt; ++t)
@@ -172,18 +184,17 @@ void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
 
         rmsnorm(attn_.data(), L.attn_sub_norm, attn_.data(), nt, E);
         quantize(attn_.data(), nt, E);
-        ternary(L.wo, nt, h_.data());
+        ternary({{&L.wo, h_.data()}}, nt);
         add(x_.data(), h_.data(), nt * E);
 
         rmsnorm(x_.data(), L.ffn_norm, h_.data(), nt, E);
         quantize(h_.data(), nt, E);
-        ternary(L.w_gate, nt, gate_.data());
-        ternary(L.w_up, nt, up_.data());
+        ternary({{&L.w_gate, gate_.data()}, {&L.w_up, up_.data()}}, nt);
         bitnet_kp_binary_args g{sizeof(g), gate_.data(), up_.data(), gate_.data(), nt * F};
         dispatcher_.run(BITNET_OP_RELU2_GATE, &g, nt * F, kElementGrain);
         rmsnorm(gate_.data(), L.ffn_sub_norm, gate_.data(), nt, F);
         quantize(gate_.data(), nt, F);
-        ternary(L.w_down, nt, h_.data());
+        ternary({{&L.w_down, h_.data()}}, nt);
         add(x_.data(), h_.data(), nt * E);
     }
     pos_ += nt;
