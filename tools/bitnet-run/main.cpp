@@ -5,10 +5,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 #include "bitnet/engine.hpp"
 #include "bitnet/error.hpp"
 #include "bitnet/generate.hpp"
+#include "bitnet/receipt.hpp"
+#include "bitnet/run_receipt.hpp"
 #include "bitnet/session.hpp"
 #include "chat.hpp"
 #include "run_options.hpp"
@@ -43,6 +46,19 @@ void print_timing(const Engine& engine, const GenerateResult& r) {
                   r.prefill_ms > 0 ? static_cast<double>(r.prompt_ids.size()) * 1000.0 / r.prefill_ms : 0.0, n_gen,
                   r.decode_ms > 0 ? static_cast<double>(n_gen - 1) * 1000.0 / r.decode_ms : 0.0);
     std::cerr << line;
+}
+
+// --receipt PATH, and one file per run in BITNET_RECEIPT_DIR when that is set
+// (so a CI job can audit every run it made).
+void write_receipts(Engine& engine, const cli::RunOptions& opt, const GenerateResult& result) {
+    std::vector<std::string> paths;
+    if (!opt.receipt_path.empty()) paths.push_back(opt.receipt_path);
+    if (const char* dir = std::getenv("BITNET_RECEIPT_DIR"); dir && *dir)
+        paths.push_back(std::string(dir) + "/bitnet-run-" + std::to_string(::getpid()) + "-" +
+                        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".json");
+    if (paths.empty()) return;
+    auto receipt = collect_receipt(engine, opt.generate, result);
+    for (const auto& p : paths) receipt::write_receipt(receipt, p);
 }
 
 // BITNET_SEED gives the seed when --seed does not; otherwise the clock does.
@@ -92,6 +108,7 @@ int run(int argc, char** argv) {
     }
     if (!opt.dump_logits_path.empty()) write_logits(opt.dump_logits_path, result.first_logits);
     print_timing(engine, result);
+    write_receipts(engine, opt, result);
     return 0;
 }
 
