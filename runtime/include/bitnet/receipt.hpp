@@ -90,6 +90,8 @@ struct RunSettings {
     int32_t n_predict = 0;
     bool ignore_eos = false;
     sampling::SamplingParams sampling;  // seed included
+    std::string head_precision = "f16";  // "f16" (reference) or "q8" (int8 head)
+    int64_t context_size = 0;            // 0 = not recorded
 };
 
 struct TokenCounts {

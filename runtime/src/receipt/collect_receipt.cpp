@@ -63,6 +63,7 @@ receipt::Receipt collect_receipt(Engine& engine, const GenerateOptions& options,
     r.settings.n_predict = options.n_predict;
     r.settings.ignore_eos = options.ignore_eos;
     r.settings.sampling = options.sampling;
+    r.settings.head_precision = engine.options().head_precision;
 
     r.tokens.prompt = static_cast<int64_t>(result.prompt_ids.size());
     r.tokens.generated = static_cast<int64_t>(result.generated.size());

@@ -75,9 +75,10 @@ json::object backend_json(const BackendInfo& b) {
 
 json::object settings_json(const RunSettings& r) {
     const sampling::SamplingParams& p = r.sampling;
-    return {{"threads", r.threads},
+    json::object o{{"threads", r.threads},
             {"n_predict", r.n_predict},
             {"ignore_eos", r.ignore_eos},
+            {"head_precision", r.head_precision},
             {"sampling", {{"temperature", float_as_written(p.temperature)},
                           {"top_k", p.top_k},
                           {"top_p", float_as_written(p.top_p)},
@@ -85,6 +86,8 @@ json::object settings_json(const RunSettings& r) {
                           {"repeat_penalty", float_as_written(p.repeat_penalty)},
                           {"repeat_last_n", p.repeat_last_n},
                           {"seed", p.seed}}}};
+    if (r.context_size > 0) o["context_size"] = r.context_size;
+    return o;
 }
 
 json::object tokens_json(const TokenCounts& t) {
