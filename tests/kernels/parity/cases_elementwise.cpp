@@ -1,0 +1,65 @@
+// Elementwise ADD and RELU2_GATE: each output is one or three correctly rounded
+// float operations in a fixed order, so kernels must match bit for bit.
+#include <sstream>
+
+#include "op_specs.hpp"
+
+namespace bitnet::parity {
+namespace {
+
+enum class Alias { kNone, kOutIsA, kOutIsB };
+
+class BinaryCase : public Case {
+public:
+    BinaryCase(Rng& rng, int64_t n, Pattern pa, Pattern pb, Alias alias)
+        : n_(n), alias_(alias), a_(make_floats(rng, n, pa)), b_(make_floats(rng, n, pb)) {
+        // Sprinkle signed zeros and exact negatives of b into a.
+        for (int64_t i = 0; i < n; i += 11) a_[static_cast<size_t>(i)] = (i % 2) ? -0.0f : -b_[static_cast<size_t>(i)];
+        std::ostringstream s;
+        s << "n=" << n << " a=" << pattern_name(pa) << " b=" << pattern_name(pb)
+          << (alias == Alias::kOutIsA ? " out=a" : alias == Alias::kOutIsB ? " out=b" : "");
+        text_ = s.str();
+    }
+    std::string describe() const override { return text_; }
+    int64_t extent() const override { return n_; }
+    Outputs run(const bitnet_kp_kernel& kernel, const std::vector<Range>& chunks) const override {
+        Guarded<float> a(a_.begin(), a_.end(), guard_nan());
+        Guarded<float> b(b_.begin(), b_.end(), guard_nan());
+        Guarded<float> out(a_.size(), guard_nan(), guard_nan());
+        float* dst = alias_ == Alias::kOutIsA ? a.get() : alias_ == Alias::kOutIsB ? b.get() : out.get();
+        bitnet_kp_binary_args args{sizeof(bitnet_kp_binary_args), a.get(), b.get(), dst, n_};
+        for (const Range& c : chunks) kernel.run(&args, c.begin, c.end);
+        Outputs o;
+        o.f.assign(dst, dst + n_);
+        if (!a.guards_intact() || !b.guards_intact() || !out.guards_intact()) o.error = "kernel wrote outside out";
+        return o;
+    }
+
+private:
+    int64_t n_;
+    Alias alias_;
+    std::string text_;
+    std::vector<float> a_;
+    std::vector<float> b_;
+};
+
+std::vector<CasePtr> make_binary_cases(Level level, uint64_t seed) {
+    Rng rng(seed);
+    std::vector<CasePtr> cases;
+    const std::vector<int64_t> ns = level == Level::kFull ? std::vector<int64_t>{1, 7, 33, 1000, 6912, 20001}
+                                                          : std::vector<int64_t>{1, 7, 33, 1000};
+    for (int64_t n : ns) cases.push_back(std::make_unique<BinaryCase>(rng, n, Pattern::kNormal, Pattern::kWide, Alias::kNone));
+    cases.push_back(std::make_unique<BinaryCase>(rng, 257, Pattern::kHuge, Pattern::kHuge, Alias::kNone));
+    cases.push_back(std::make_unique<BinaryCase>(rng, 257, Pattern::kTiny, Pattern::kWide, Alias::kNone));
+    cases.push_back(std::make_unique<BinaryCase>(rng, 129, Pattern::kZero, Pattern::kNormal, Alias::kNone));
+    cases.push_back(std::make_unique<BinaryCase>(rng, 300, Pattern::kWide, Pattern::kNormal, Alias::kOutIsA));
+    cases.push_back(std::make_unique<BinaryCase>(rng, 300, Pattern::kNormal, Pattern::kWide, Alias::kOutIsB));
+    return cases;
+}
+
+}  // namespace
+
+std::vector<CasePtr> make_relu2_gate_cases(Level level, uint64_t seed) { return make_binary_cases(level, seed); }
+std::vector<CasePtr> make_add_cases(Level level, uint64_t seed) { return make_binary_cases(level, seed); }
+
+}  // namespace bitnet::parity
