@@ -40,6 +40,12 @@ BOOST_AUTO_TEST_CASE(every_plugin_in_the_build_loads_and_cpu_scalar_is_among_the
     BOOST_TEST(bp::find_plugin(l.set, bp::kReferencePlugin) != nullptr);
 }
 
+BOOST_AUTO_TEST_CASE(every_op_a_plugin_implements_has_parity_cases) {
+    for (const std::string& k : bp::kernels_without_cases(loaded().set)) {
+        BOOST_TEST_ERROR("kernel " << k << " has no parity cases: add a row to op_specs()");
+    }
+}
+
 BOOST_DATA_TEST_CASE(kernels_match_cpu_scalar_and_ignore_the_row_split, boost::unit_test::data::make(all_ops()),
                      op) {
     const Loaded& l = loaded();

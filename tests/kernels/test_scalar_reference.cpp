@@ -100,6 +100,42 @@ BOOST_AUTO_TEST_CASE(code_three_weighs_nothing_and_scale_zero_gives_zero) {
     for (float v : y) BOOST_TEST(v == 0.0f);
 }
 
+// y = fl(fl(acc * w_scale) / act_scale) with acc exact: two roundings.
+BOOST_AUTO_TEST_CASE(q8_matmul_equals_the_exact_int8_dot_within_two_roundings) {
+    bp::Rng rng(37);
+    const int64_t rows = 19, k = 2560, tokens = 3;
+    std::vector<int8_t> w, q;
+    std::vector<float> w_scale, act_scale;
+    std::vector<int32_t> w_sum;
+    std::uniform_real_distribution<float> pick(1e-3f, 1.0f);
+    for (int64_t r = 0; r < rows; ++r) {
+        const std::vector<int8_t> row = bp::make_acts(rng, k, r % 2 ? bp::Acts::kRandom : bp::Acts::kAlternating);
+        w.insert(w.end(), row.begin(), row.end());
+        int32_t sum = 0;
+        for (int8_t v : row) sum += v;
+        w_sum.push_back(sum);
+        w_scale.push_back(pick(rng));
+    }
+    for (int64_t t = 0; t < tokens; ++t) {
+        const std::vector<int8_t> row = bp::make_acts(rng, k, t ? bp::Acts::kRandom : bp::Acts::kMinNeg);
+        q.insert(q.end(), row.begin(), row.end());
+        act_scale.push_back(127.0f / pick(rng));
+    }
+    std::vector<float> y(static_cast<size_t>(tokens * rows));
+    bitnet_kp_q8_matmul_args a{sizeof a, w.data(), w_scale.data(), w_sum.data(), q.data(), act_scale.data(),
+                               y.data(), tokens, rows, k, rows};
+    run_all(BITNET_OP_Q8_MATMUL, a, rows);
+    for (int64_t t = 0; t < tokens; ++t) {
+        for (int64_t r = 0; r < rows; ++r) {
+            double acc = 0.0;
+            for (int64_t i = 0; i < k; ++i) acc += static_cast<double>(w[static_cast<size_t>(r * k + i)]) * q[static_cast<size_t>(t * k + i)];
+            const double want = acc * w_scale[static_cast<size_t>(r)] / act_scale[static_cast<size_t>(t)];
+            const double got = y[static_cast<size_t>(t * rows + r)];
+            BOOST_TEST(std::fabs(got - want) <= 2.0000001 * kU * std::fabs(want), "t=" << t << " r=" << r);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(quantize)

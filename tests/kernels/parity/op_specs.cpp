@@ -16,6 +16,7 @@ const std::vector<OpSpec>& op_specs() {
         {BITNET_OP_ADD, "add", make_add_cases},
         {BITNET_OP_EMBED_F16, "embed_f16", make_embed_cases},
         {BITNET_OP_F16_MATMUL, "f16_matmul", make_f16_matmul_cases},
+        {BITNET_OP_Q8_MATMUL, "q8_matmul", make_q8_matmul_cases},
     };
     return specs;
 }

@@ -35,6 +35,7 @@ std::vector<CasePtr> make_relu2_gate_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_add_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_embed_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_f16_matmul_cases(Level level, uint64_t seed);
+std::vector<CasePtr> make_q8_matmul_cases(Level level, uint64_t seed);
 
 // Unit roundoff of binary32 and the classic bound gamma_n = n u / (1 - n u) on
 // the relative error of an n-term float sum or dot product in any order.

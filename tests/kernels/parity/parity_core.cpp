@@ -40,6 +40,18 @@ KernelVerdict check_kernel(const bitnet_kp_kernel& kernel, const std::vector<Cas
 
 }  // namespace
 
+std::vector<std::string> kernels_without_cases(const PluginSet& plugins) {
+    std::vector<std::string> out;
+    for (const LoadedPlugin& plugin : plugins.plugins) {
+        for (const bitnet_kp_kernel* kernel : plugin.kernels) {
+            if (find_op_spec(kernel->op) == nullptr) {
+                out.push_back(std::string(kernel->id) + ": op " + std::to_string(kernel->op));
+            }
+        }
+    }
+    return out;
+}
+
 std::string skip_reason(const LoadedPlugin& plugin, const bitnet_kp_kernel& kernel, uint64_t cpu) {
     if (plugin.score == 0) return "plugin " + plugin.name() + " scores 0 on this CPU";
     const uint64_t needs = plugin.desc->required_features | kernel.required_features;

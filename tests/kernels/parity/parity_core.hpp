@@ -38,6 +38,10 @@ std::vector<KernelVerdict> run_op_parity(const PluginSet& plugins, uint64_t cpu_
 
 const char* verdict_name(Verdict v);
 
+// "<id>: op N" for every kernel whose op has no entry in op_specs(): the suite
+// would otherwise pass it untested.
+std::vector<std::string> kernels_without_cases(const PluginSet& plugins);
+
 // Why `kernel` of `plugin` cannot run on a CPU with `cpu_features`, or "".
 std::string skip_reason(const LoadedPlugin& plugin, const bitnet_kp_kernel& kernel, uint64_t cpu_features);
 

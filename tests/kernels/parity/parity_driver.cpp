@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
             if (v.verdict == Verdict::kSkipped) ++skipped;
         }
     }
+    for (const std::string& k : kernels_without_cases(plugins)) {
+        std::printf("UNTESTED %s has no parity cases\n", k.c_str());
+        ++failed;
+    }
     if (!op_found) {
         std::fprintf(stderr, "error: unknown op '%s'\n", only_op.c_str());
         return 2;
