@@ -17,5 +17,7 @@ void quantize_i8(const void* args, int64_t begin, int64_t end);
 void rmsnorm(const void* args, int64_t begin, int64_t end);
 void f16_matmul(const void* args, int64_t begin, int64_t end);
 void attention_f16kv(const void* args, int64_t begin, int64_t end);
+void q8_matmul_vnni(const void* args, int64_t begin, int64_t end);
+void q8_matmul_avx512bw(const void* args, int64_t begin, int64_t end);
 
 }  // namespace bitnet::avx512

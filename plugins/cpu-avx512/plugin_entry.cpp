@@ -45,6 +45,11 @@ const bitnet_kp_kernel kKernels[] = {
                          kPriorityOnly, kBase, bitnet::avx512::f16_matmul),
     BITNET_AVX512_KERNEL("cpu-avx512.attention.f16kv.avx512", BITNET_OP_ATTENTION, kPriorityOnly,
                          kBase, bitnet::avx512::attention_f16kv),
+    // Q8_MATMUL exists since ABI 1.1; an older host ignores these two entries.
+    BITNET_AVX512_KERNEL("cpu-avx512.q8_matmul.i8.vnni", BITNET_OP_Q8_MATMUL, kPriorityVnni, kVnni,
+                         bitnet::avx512::q8_matmul_vnni),
+    BITNET_AVX512_KERNEL("cpu-avx512.q8_matmul.i8.avx512bw", BITNET_OP_Q8_MATMUL, kPriorityBw, kBase,
+                         bitnet::avx512::q8_matmul_avx512bw),
 };
 
 #undef BITNET_AVX512_KERNEL

@@ -1,10 +1,11 @@
 // The cpu-avx512 kernels against cpu-scalar on the paths that are particular to
 // them: 4-row tiles with a ragged tail and unaligned row ranges, the GEMM's
 // k slices (4096) and token spans (128), lone trailing 128-blocks, code-3 bytes,
-// the F16 head's k slices and token groups, heads wider than a register tile.
-// Integer-derived results must be bitwise identical; float ones within a bound
-// derived from summation order. The generic all-plugin parity suite
-// (tests/kernels/parity) covers the common shapes; this file complements it.
+// the F16 head's k slices and token groups, heads wider than a register tile,
+// the int8 head's tiles and tails. Integer-derived results must be bitwise
+// identical; float ones within a bound derived from summation order. The
+// generic all-plugin parity suite (tests/kernels/parity) covers the common
+// shapes; this file complements it.
 // Skips, visibly, on a CPU without AVX-512.
 #define BOOST_TEST_MODULE avx512_vs_scalar
 #include <bitnet/cpu_features.hpp>
@@ -401,6 +402,47 @@ BOOST_AUTO_TEST_CASE(attention_matches_scalar_for_wide_and_ragged_heads,
         }
         BOOST_TEST(worst <= tol, "head_dim=" << hd << " pos0=" << s.pos0 << " tokens=" << s.tokens
                                              << " flags=" << s.flags << ": max |diff| " << worst);
+    }
+}
+
+// ---- int8 head ----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(q8_matmul_is_bitwise_scalar_on_ragged_rows_tails_and_extremes,
+                     *utf::precondition(Avx512Present())) {
+    // 8-row tiles for one token, 4x4 tiles for several (6 = 4 + 2 tokens); k
+    // with a masked tail; the first weight row and token all -128 (the largest
+    // products), which an unsigned offset or int16 pairs must not saturate.
+    std::vector<std::string> ids = {"cpu-avx512.q8_matmul.i8.avx512bw"};
+    if ((usable_features() & BITNET_CPU_AVX512VNNI) != 0) ids.push_back("cpu-avx512.q8_matmul.i8.vnni");
+    std::mt19937 rng(13);
+    std::uniform_int_distribution<int> byte(-128, 127);
+    std::uniform_real_distribution<float> scale(0.001f, 2.0f);
+    for (const auto& s : std::vector<std::vector<int64_t>>{{19, 100, 1}, {11, 2560, 3}, {5, 33, 6}, {9, 4096, 1}}) {
+        const int64_t rows = s[0], k = s[1], tokens = s[2], ldy = rows + 1;
+        std::vector<int8_t> w(static_cast<size_t>(rows * k)), q(static_cast<size_t>(tokens * k));
+        for (auto& v : w) v = static_cast<int8_t>(byte(rng));
+        for (auto& v : q) v = static_cast<int8_t>(byte(rng));
+        for (int64_t i = 0; i < k; ++i) w[i] = q[i] = -128;
+        std::vector<float> w_scale(static_cast<size_t>(rows)), act_scale(static_cast<size_t>(tokens));
+        std::vector<int32_t> w_sum(static_cast<size_t>(rows), 0);
+        for (auto& v : w_scale) v = scale(rng);
+        for (auto& v : act_scale) v = scale(rng) * 100.0f;
+        for (int64_t r = 0; r < rows; ++r) {
+            for (int64_t i = 0; i < k; ++i) w_sum[r] += w[r * k + i];
+        }
+        auto run = [&](const bitnet_kp_kernel& kern) {
+            std::vector<float> y(static_cast<size_t>(tokens * ldy), -2.0f);
+            const bitnet_kp_q8_matmul_args args{sizeof args, w.data(), w_scale.data(), w_sum.data(), q.data(),
+                                                act_scale.data(), y.data(), tokens, rows, k, ldy};
+            run_in_pieces(kern, args, rows, kRaggedPieces);
+            return y;
+        };
+        const auto want = run(scalar("q8_matmul.i8"));
+        for (const std::string& id : ids) {
+            const auto got = run(kernel("cpu-avx512", id));
+            BOOST_TEST(first_difference(want, got).empty(), id << " rows=" << rows << " k=" << k << " tokens="
+                                                               << tokens << ": " << first_difference(want, got));
+        }
     }
 }
 
