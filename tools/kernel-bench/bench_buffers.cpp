@@ -61,7 +61,7 @@ const WeightCopies& weight_copies(WeightKind kind, int64_t rows, int64_t k) {
     if (kind == cached_kind && rows == cached_rows && k == cached_k) return cached;
     cached = WeightCopies{};  // free the previous shape first
     WeightCopies w;
-    w.bytes = static_cast<size_t>(kind == WeightKind::kI2s ? rows * k / 4 : rows * k * 2);
+    w.bytes = static_cast<size_t>(kind == WeightKind::kI2s ? rows * k / 4 : kind == WeightKind::kI8 ? rows * k : rows * k * 2);
     w.stride = (w.bytes + kPage - 1) / kPage * kPage;
     w.copies = (pool_bytes() + w.stride - 1) / w.stride;
     w.storage = FilledBuffer(w.copies * w.stride, 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(rows * k));

@@ -23,7 +23,7 @@ struct Shape {
 };
 
 // BitNet b1.58 2B-4T: attn_q/attn_output, attn_k/attn_v, ffn_gate/ffn_up,
-// ffn_down; the tied output head is F16.
+// ffn_down; the tied output head is F16 (or int8 with --head-precision q8).
 constexpr Shape kTernaryShapes[] = {
     {"2560x2560", 2560, 2560}, {"640x2560", 640, 2560}, {"6912x2560", 6912, 2560}, {"2560x6912", 2560, 6912}};
 constexpr Shape kHeadShape = {"128256x2560", 128256, 2560};
@@ -90,6 +90,29 @@ void run_f16(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shap
                  static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
 }
 
+// The opt-in int8 head (ABI 1.1): per-row scales and sums as the runtime makes them.
+void run_q8(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape, int64_t tokens,
+            unsigned threads) {
+    const WeightCopies& copies = weight_copies(WeightKind::kI8, shape.rows, shape.k);
+    const FilledBuffer q(static_cast<size_t>(tokens * shape.k), 23);
+    std::vector<float> w_scale(static_cast<size_t>(shape.rows), 0.01f), act_scale(static_cast<size_t>(tokens), 12.5f);
+    std::vector<int32_t> w_sum(static_cast<size_t>(shape.rows), 0);  // values do not affect timing
+    std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
+    bitnet_kp_q8_matmul_args args{sizeof args, nullptr, w_scale.data(), w_sum.data(),
+                                  reinterpret_cast<const int8_t*>(q.data()), act_scale.data(), y.data(),
+                                  tokens, shape.rows, shape.k, shape.rows};
+    ThreadPool& tp = pool(threads);
+    size_t i = 0;
+    for (auto _ : state) {
+        args.w = reinterpret_cast<const int8_t*>(copies.copy(i++));
+        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(&args, b, e); });
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, static_cast<double>(copies.bytes),
+                 static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+}
+
 std::string bench_name(const bitnet_kp_kernel* k, const Shape& s, int64_t tokens, unsigned threads) {
     return std::string(k->id) + "/" + s.name + "/tokens:" + std::to_string(tokens) +
            "/threads:" + std::to_string(threads);
@@ -119,9 +142,10 @@ void register_matmul_benchmarks(const kernels::Registry& registry, unsigned thre
         }
     }
     for (const bitnet_kp_kernel* k : runnable) {
-        if (k->op != BITNET_OP_F16_MATMUL) continue;
+        if (k->op != BITNET_OP_F16_MATMUL && k->op != BITNET_OP_Q8_MATMUL) continue;
+        const auto run = k->op == BITNET_OP_F16_MATMUL ? run_f16 : run_q8;
         for (int64_t tokens : {int64_t{1}, int64_t{128}}) {
-            benchmark::RegisterBenchmark(bench_name(k, kHeadShape, tokens, threads).c_str(), run_f16, k, kHeadShape,
+            benchmark::RegisterBenchmark(bench_name(k, kHeadShape, tokens, threads).c_str(), run, k, kHeadShape,
                                          tokens, threads)
                 ->UseRealTime()
                 ->Unit(benchmark::kMillisecond);

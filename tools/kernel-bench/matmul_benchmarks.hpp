@@ -5,7 +5,7 @@
 
 namespace bitnet::bench {
 
-// One benchmark per (ternary or F16 matmul kernel that can run on this CPU,
+// One benchmark per (ternary, F16 or int8 matmul kernel that can run on this CPU,
 // 2B-4T shape, token count), run with `threads` threads (the caller included).
 void register_matmul_benchmarks(const kernels::Registry& registry, unsigned threads);
 
