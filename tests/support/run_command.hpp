@@ -34,21 +34,24 @@ inline std::string read_file_text(const std::filesystem::path& p) {
     return s.str();
 }
 
-// env_extra entries are "NAME=value" added to (or overriding) the environment.
+// env_extra entries are "NAME=value" added to (or overriding) the environment;
+// stdin_text, when given, is the child's standard input.
 inline CommandResult run_command(const std::string& program, const std::vector<std::string>& args,
-                                 const std::vector<std::string>& env_extra = {}) {
+                                 const std::vector<std::string>& env_extra = {},
+                                 const std::string* stdin_text = nullptr) {
     namespace fs = std::filesystem;
     static int counter = 0;
     fs::path dir = fs::temp_directory_path() /
                    ("bitnet-cmd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::create_directories(dir);
-    fs::path out = dir / "out", err = dir / "err";
+    fs::path out = dir / "out", err = dir / "err", in = dir / "in";
+    if (stdin_text) std::ofstream(in, std::ios::binary) << *stdin_text;
 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 0, stdin_text ? in.c_str() : "/dev/null", O_RDONLY, 0);
 
     std::vector<std::string> argv_s{program};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
