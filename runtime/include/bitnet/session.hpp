@@ -56,10 +56,26 @@ private:
         void operator()(void* p) const { std::free(p); }
     };
     std::unique_ptr<uint16_t[], FreeDeleter> k_cache_, v_cache_;
-    std::vector<float> x_, h_, q_, k_, v_, attn_, gate_, up_, logits_, scratch_;
-    std::vector<int8_t> q8_;
-    std::vector<float> q8_scale_;
-    std::vector<int32_t> q8_sum_, positions_;
+    // Work buffers sized for a full batch but left uninitialised: a short
+    // prompt touches (and so pays RSS for) only the rows it uses.
+    template <class T>
+    struct Buffer {
+        std::unique_ptr<T[]> p;
+        size_t n{0};
+        void resize(size_t count) {
+            p.reset(new T[count]);
+            n = count;
+        }
+        T* data() { return p.get(); }
+        const T* data() const { return p.get(); }
+        size_t size() const { return n; }
+        T& operator[](size_t i) { return p[i]; }
+    };
+    Buffer<float> x_, h_, q_, k_, v_, attn_, gate_, up_, scratch_;
+    std::vector<float> logits_;
+    Buffer<int8_t> q8_;
+    Buffer<float> q8_scale_;
+    Buffer<int32_t> q8_sum_, positions_;
 };
 
 }  // namespace bitnet::model
