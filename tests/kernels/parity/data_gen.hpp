@@ -1,6 +1,6 @@
 // Inputs the parity cases are built from: seeded random data in the shapes and
 // extremes that break kernels, the I2_S packing written from FORMAT.md, and the
-// test's own binary16 conversion (the compiler's _Float16, independent of any
+// test's own binary16 conversion (the compiler's half type, independent of any
 // plugin's bit arithmetic).
 #pragma once
 
@@ -13,14 +13,22 @@ namespace bitnet::parity {
 
 using Rng = std::mt19937_64;
 
+// GCC 12 has _Float16 in C++ on x86-64 only; aarch64 has the storage type __fp16
+// (IEEE format, converted by FCVT with round to nearest even).
+#if defined(__aarch64__)
+using Half = __fp16;
+#else
+using Half = _Float16;
+#endif
+
 inline float f16_bits_to_float(uint16_t bits) {
-    _Float16 h;
+    Half h;
     __builtin_memcpy(&h, &bits, sizeof h);
     return static_cast<float>(h);
 }
 
 inline uint16_t float_to_f16_bits(float f) {
-    const _Float16 h = static_cast<_Float16>(f);  // round to nearest even
+    const Half h = static_cast<Half>(f);  // round to nearest even
     uint16_t bits;
     __builtin_memcpy(&bits, &h, sizeof bits);
     return bits;

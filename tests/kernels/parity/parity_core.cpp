@@ -1,5 +1,7 @@
 #include "parity_core.hpp"
 
+#include <sstream>
+
 #include "cpu_features.hpp"
 
 namespace bitnet::parity {
@@ -20,7 +22,9 @@ KernelVerdict check_kernel(const bitnet_kp_kernel& kernel, const std::vector<Cas
         std::string diff = compare_outputs(ref[c], got, tol[c]);
         if (!diff.empty()) {
             v.verdict = Verdict::kFailed;
-            v.detail = "[" + cases[c]->describe() + "] differs from " + kReferencePlugin + ": " + diff;
+            std::ostringstream d;
+            d << '[' << cases[c]->describe() << "] differs from " << kReferencePlugin << ": " << diff;
+            v.detail = d.str();
             return v;
         }
         for (int s = 0; s < options.splits_per_case; ++s) {
@@ -29,8 +33,10 @@ KernelVerdict check_kernel(const bitnet_kp_kernel& kernel, const std::vector<Cas
             diff = compare_outputs(got, split, {});
             if (!diff.empty()) {
                 v.verdict = Verdict::kFailed;
-                v.detail = "[" + cases[c]->describe() + "] result depends on the row split (" +
-                           std::to_string(chunks.size()) + " chunks): " + diff;
+                std::ostringstream d;
+                d << '[' << cases[c]->describe() << "] result depends on the row split (" << chunks.size()
+                  << " chunks): " << diff;
+                v.detail = d.str();
                 return v;
             }
         }
