@@ -10,6 +10,7 @@
 #include "bitnet/engine.hpp"
 #include "bitnet/error.hpp"
 #include "bitnet/generate.hpp"
+#include "bitnet/hub.hpp"
 #include "bitnet/receipt.hpp"
 #include "bitnet/run_receipt.hpp"
 #include "bitnet/session.hpp"
@@ -87,6 +88,8 @@ int run(int argc, char** argv) {
     }
     if (!opt.seed_given) opt.generate.sampling.seed = default_seed();
     opt.engine.tokenizer.pre_tokenizer = opt.pre_tokenizer;
+    // OWNER/NAME:FILE names a file `bitnet-model pull` cached; never downloads.
+    opt.engine.model_path = hub::resolve_model_argument(opt.engine.model_path);
 
     Engine engine(opt.engine);
     if (opt.verbose) print_verbose(engine);

@@ -16,7 +16,7 @@ RunOptions parse_run_options(int argc, char** argv) {
     // clang-format off
     desc.add_options()
         ("help,h", "show this help")
-        ("model,m", po::value(&r.engine.model_path), "GGUF model file")
+        ("model,m", po::value(&r.engine.model_path), "GGUF model file, or OWNER/NAME:FILE pulled into the cache by bitnet-model")
         ("prompt,p", po::value(&r.prompt), "prompt text")
         ("n-predict,n", po::value(&r.generate.n_predict)->default_value(128), "tokens to generate (-1: until EOS or context full)")
         ("ctx-size,c", po::value(&r.n_ctx)->default_value(0), "context size (0: the model's)")
