@@ -6,7 +6,7 @@ set -eu
 packages="g++ cmake ninja-build pkg-config git
 libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
 libboost-test1.81-dev libboost-filesystem1.81-dev
-libdnnl-dev libbenchmark-dev libpcre2-dev libssl-dev libcurl4-openssl-dev
+libdnnl-dev libbenchmark-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libsentencepiece-dev
 g++-aarch64-linux-gnu libc6-arm64-cross qemu-user
 python3 python3-matplotlib rpm file"
 

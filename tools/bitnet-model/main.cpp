@@ -1,5 +1,5 @@
 // bitnet-model: get models. `pull` fetches files from the Hugging Face Hub into
-// the local cache.
+// the local cache; `convert` turns a Hugging Face checkpoint into a GGUF.
 #include <boost/program_options.hpp>
 
 #include <cstdlib>
@@ -8,6 +8,7 @@
 
 #include "bitnet/error.hpp"
 #include "bitnet/hub.hpp"
+#include "convert.hpp"
 #include "pull.hpp"
 
 namespace {
@@ -18,7 +19,8 @@ using namespace bitnet::model_tool;
 
 constexpr const char* kUsage =
     "usage: bitnet-model pull REPO[:FILE] [--file NAME] [--revision REV] [--sha256 HEX] [options]\n"
-    "Run `bitnet-model pull --help` for the options.\n";
+    "       bitnet-model convert DIR --out FILE.gguf\n"
+    "Run `bitnet-model pull --help` or `bitnet-model convert --help` for the options.\n";
 
 const char* env(const char* name) {
     const char* v = std::getenv(name);
@@ -93,6 +95,35 @@ int pull(int argc, char** argv) {
     return 0;
 }
 
+int convert(int argc, char** argv) {
+    ConvertOptions opt;
+    po::options_description desc(
+        "bitnet-model convert DIR --out FILE.gguf: a Hugging Face BitNetForCausalLM checkpoint\n"
+        "(config.json, *.safetensors, tokenizer.json or tokenizer.model) to a bitnet-b1.58 GGUF\n"
+        "with I2_S ternary projections. Supported: BitNetForCausalLM (BitNet b1.58 2B-4T,\n"
+        "e.g. microsoft/bitnet-b1.58-2B-4T-bf16); other architectures, and checkpoints\n"
+        "with pre-packed ternary weights, are refused.\n\nOptions");
+    // clang-format off
+    desc.add_options()
+        ("help,h", "show this help")
+        ("dir", po::value(&opt.dir), "checkpoint directory")
+        ("out,o", po::value(&opt.out), "GGUF file to write")
+        ("name", po::value(&opt.name), "general.name (default: the directory's name)");
+    // clang-format on
+    po::positional_options_description pos;
+    pos.add("dir", 1);
+    const po::variables_map vm = parse(argc, argv, desc, pos);
+    if (vm.count("help")) {
+        std::cout << desc;
+        return 0;
+    }
+    if (opt.dir.empty()) throw Error("no checkpoint directory given (bitnet-model convert DIR --out FILE.gguf)");
+    if (opt.out.empty()) throw Error("no output given (--out FILE.gguf)");
+    convert_checkpoint(opt, std::cerr);
+    std::cout << opt.out << "\n";
+    return 0;
+}
+
 int run(int argc, char** argv) {
     if (argc < 2) {
         std::cerr << kUsage;
@@ -100,11 +131,12 @@ int run(int argc, char** argv) {
     }
     const std::string cmd = argv[1];
     if (cmd == "pull") return pull(argc - 1, argv + 1);
+    if (cmd == "convert") return convert(argc - 1, argv + 1);
     if (cmd == "-h" || cmd == "--help" || cmd == "help") {
         std::cout << kUsage;
         return 0;
     }
-    throw Error("unknown command '" + cmd + "' (commands: pull)");
+    throw Error("unknown command '" + cmd + "' (commands: pull, convert)");
 }
 
 }  // namespace
