@@ -3,10 +3,12 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <memory>
 
 #include "bitnet/error.hpp"
 #include "bitnet/f16.hpp"
 #include "bitnet/gguf.hpp"
+#include "bitnet/gguf_model_keys.hpp"
 #include "bitnet/gguf_writer.hpp"
 #include "synth_random.hpp"
 #include "synth_vocab.hpp"
@@ -15,9 +17,7 @@ namespace bitnet::gguf_tool {
 
 namespace {
 
-constexpr const char* kArch = "bitnet-b1.58";
 constexpr uint32_t kTypeF32 = 0, kTypeF16 = 1, kTypeI2S = 36;
-constexpr uint32_t kFileTypeMostlyI2S = 40;
 
 const Preset kPresets[] = {
     // name, layers, embd, ffn, heads, kv heads, vocab, ctx, rope dims, rope base, eps
@@ -100,37 +100,26 @@ Preset find_preset(const std::string& name) {
 
 SynthSummary synth_model(const SynthOptions& opt) {
     Preset p = find_preset(opt.preset);
+    std::unique_ptr<gguf::GgufFile> vocab;
+    if (opt.vocab) {
+        vocab = std::make_unique<gguf::GgufFile>(*opt.vocab);
+        if (!vocab->find("tokenizer.ggml.tokens")) vocab->fail("missing key tokenizer.ggml.tokens (no vocabulary to copy)");
+        p.n_vocab = static_cast<uint32_t>(vocab->get_string_array("tokenizer.ggml.tokens").size());
+    }
+
     gguf::GgufWriter w;
-    w.set_string("general.architecture", kArch);
+    gguf::set_bitnet_hparams(w, {p.n_layer, p.n_embd, p.n_ff, p.n_head, p.n_head_kv, p.n_vocab, p.n_ctx, p.n_rot,
+                                 p.rope_base, p.rms_eps});
     w.set_string("general.name", "synthetic-" + p.name);
     w.set_string("general.description",
                  "random ternary weights made by bitnet-gguf synth --preset " + p.name +
                      " --seed " + std::to_string(opt.seed) + "; not a trained model");
-    w.set_u32("general.file_type", kFileTypeMostlyI2S);
-    w.set_u32("general.quantization_version", 2);
-
-    if (opt.vocab) {
-        gguf::GgufFile vocab(*opt.vocab);
-        const gguf::Value* tokens = vocab.find("tokenizer.ggml.tokens");
-        if (!tokens) vocab.fail("missing key tokenizer.ggml.tokens (no vocabulary to copy)");
-        p.n_vocab = static_cast<uint32_t>(vocab.get_string_array("tokenizer.ggml.tokens").size());
-        for (const auto& [key, value] : vocab.metadata())
+    if (vocab) {
+        for (const auto& [key, value] : vocab->metadata())
             if (key.rfind("tokenizer.", 0) == 0) w.set_value(key, value);
     } else {
         set_vocab_keys(w, make_synth_vocab(p.n_vocab));
     }
-
-    const std::string a = kArch;
-    w.set_u32(a + ".vocab_size", p.n_vocab);
-    w.set_u32(a + ".context_length", p.n_ctx);
-    w.set_u32(a + ".embedding_length", p.n_embd);
-    w.set_u32(a + ".block_count", p.n_layer);
-    w.set_u32(a + ".feed_forward_length", p.n_ff);
-    w.set_u32(a + ".attention.head_count", p.n_head);
-    w.set_u32(a + ".attention.head_count_kv", p.n_head_kv);
-    w.set_f32(a + ".attention.layer_norm_rms_epsilon", p.rms_eps);
-    w.set_f32(a + ".rope.freq_base", p.rope_base);
-    w.set_u32(a + ".rope.dimension_count", p.n_rot);
 
     const uint64_t e = p.n_embd, f = p.n_ff, kv = uint64_t{p.n_embd} / p.n_head * p.n_head_kv;
     ModelBuilder b(w, opt.seed);

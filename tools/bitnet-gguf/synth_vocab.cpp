@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "bitnet/error.hpp"
+#include "bitnet/gguf_model_keys.hpp"
 
 namespace bitnet::gguf_tool {
 
@@ -153,15 +154,14 @@ SynthVocab make_synth_vocab(size_t n_vocab) {
 }
 
 void set_vocab_keys(gguf::GgufWriter& w, const SynthVocab& v) {
-    w.set_string("tokenizer.ggml.model", "llama");
-    w.set_string_array("tokenizer.ggml.tokens", v.tokens);
-    w.set_f32_array("tokenizer.ggml.scores", v.scores);
-    w.set_i32_array("tokenizer.ggml.token_type", v.types);
-    w.set_u32("tokenizer.ggml.bos_token_id", 1);
-    w.set_u32("tokenizer.ggml.eos_token_id", 2);
-    w.set_u32("tokenizer.ggml.unknown_token_id", 0);
-    w.set_bool("tokenizer.ggml.add_bos_token", true);
-    w.set_bool("tokenizer.ggml.add_eos_token", false);
+    tokenizer::Vocabulary voc;
+    voc.model = "llama";
+    voc.tokens = v.tokens;
+    voc.scores = v.scores;
+    voc.types = v.types;
+    voc.unk = 0, voc.bos = 1, voc.eos = 2;
+    voc.add_bos = true;
+    gguf::set_tokenizer_keys(w, voc);
 }
 
 }  // namespace bitnet::gguf_tool
