@@ -63,6 +63,27 @@ BOOST_AUTO_TEST_CASE(one_and_two_threads_give_the_same_bytes_and_logits) {
     fs::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(receipt_names_the_kernels_that_ran_and_verifies) {
+    auto dir = temp_dir("receipt");
+    const auto receipt = (dir / "run.json").string();
+    auto r = run_command(kRun, {"-m", kModel, "-p", "Once upon a time", "--temp", "0", "-n", "8", "--receipt", receipt},
+                         kCleanEnv);
+    BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+    auto text = bitnet::test::read_file_text(receipt);
+    BOOST_TEST(text.find("\"compute_path\": \"real\"") != std::string::npos, text);
+    BOOST_TEST(text.find(".i2s_gemv.") != std::string::npos);
+    auto v = run_command(std::string(BITNET_TEST_BIN_DIR) + "/bitnet-receipt", {"verify", receipt});
+    BOOST_TEST(v.exit_code == 0, v.out << v.err);
+    // A hand-broken copy fails, naming the rule.
+    auto broken = text;
+    broken.replace(broken.find("\"real\""), 6, "\"mock\"");
+    { std::ofstream(dir / "broken.json") << broken; }
+    auto b = run_command(std::string(BITNET_TEST_BIN_DIR) + "/bitnet-receipt", {"verify", (dir / "broken.json").string()});
+    BOOST_TEST(b.exit_code != 0);
+    BOOST_TEST((b.out + b.err).find("rule compute_path") != std::string::npos, b.out << b.err);
+    fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(unknown_backend_fails_listing_the_backends_found) {
     auto r = run_command(kRun, {"-m", kModel, "-p", "x", "--backend", "nosuch"}, kCleanEnv);
     BOOST_TEST(!r.signaled);
