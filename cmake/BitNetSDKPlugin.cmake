@@ -66,7 +66,10 @@ function(bitnet_add_kernel_plugin name)
     set(sdk_target ${BITNET_SDK_TARGET})
   endif()
   target_link_libraries(${target} PRIVATE ${sdk_target})
-  target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  # libc is recorded as needed even when a kernel-only plugin calls none of it
+  # (--as-needed would drop it): distributions check shared objects for it.
+  target_link_options(${target} PRIVATE "LINKER:--no-undefined"
+    "LINKER:--push-state,--no-as-needed,-lc,--pop-state")
   set_target_properties(${target} PROPERTIES
     PREFIX "lib"
     OUTPUT_NAME "bitnet-${name}"
