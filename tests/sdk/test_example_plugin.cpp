@@ -206,18 +206,41 @@ BOOST_AUTO_TEST_CASE(plugin_path_drop_in_of_a_copied_file_is_found_the_same_way)
     check_example_choice(parse_listing(r.out));
 }
 
-BOOST_AUTO_TEST_CASE(demo_story_is_unchanged_when_the_example_runs_gemv) {
+BOOST_AUTO_TEST_CASE(demo_story_is_unchanged_and_the_receipt_names_the_example_kernel) {
     require_example_built();
     auto cases =
         bitnet::test::load_reference_cases(std::string(BITNET_TEST_DATA_DIR) + "/stories-bitnet.expected.json");
     const auto& c = cases.at(0);
+    const fs::path receipt = kWork / "demo-receipt.json";
+    fs::remove(receipt);
     auto r = run_command(kRun,
                          concat({"-m", kModel, "-p", c.prompt, "--temp", "0", "--ignore-eos", "-n", "64",
-                                 "--plugin-dir", kExamplePlugins.string(), "-v"},
+                                 "--plugin-dir", kExamplePlugins.string(), "-v", "--receipt", receipt.string()},
                                 kCeiling),
                          kCleanEnv);
     BOOST_TEST_INFO("stderr: " << r.err);
     BOOST_REQUIRE_EQUAL(r.exit_code, 0);
     BOOST_TEST(r.out == c.prompt + c.text + "\n");
-    check_example_choice(parse_listing(r.err));
+    const Listing listing = parse_listing(r.err);
+    check_example_choice(listing);
+
+    // The receipt names what actually ran: the example's GEMV, called, when it
+    // won the op; no example kernel otherwise.
+    std::ifstream in(receipt);
+    std::stringstream text;
+    text << in.rdbuf();
+    const boost::json::value doc = boost::json::parse(text.str());
+    std::map<std::string, std::string> selected;
+    for (const auto& s : doc.at("backend").at("selected").as_array())
+        selected[s.at("op").as_string().c_str()] = s.at("kernel").as_string().c_str();
+    std::map<std::string, int64_t> calls;
+    for (const auto& k : doc.at("kernels").as_array())
+        calls[k.at("id").as_string().c_str()] = k.at("calls").to_number<int64_t>();
+    BOOST_TEST_INFO("receipt: " << text.str());
+    const bool wins = listing.kernel_of.at("i2s_gemv") == kKernelId;
+    BOOST_TEST(wins == has_feature(listing, "avxvnni"));
+    BOOST_TEST((selected["i2s_gemv"] == kKernelId) == wins);
+    BOOST_TEST((calls[kKernelId] > 0) == wins);
+    for (const auto& [id, n] : calls)
+        if (id != kKernelId) BOOST_TEST(id.rfind(kPluginName + ".", 0) != 0, id);
 }
