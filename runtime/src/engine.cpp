@@ -35,12 +35,14 @@ std::string describe_backends(const KernelSetup& s, const std::string& backend) 
     out << "plugins:\n";
     if (s.registry->plugins().empty()) out << "  (none found)\n";
     for (const auto& p : s.registry->plugins()) {
-        if (p.usable())
+        if (p.usable()) {
             out << "  " << p.name << " " << p.version << " (" << p.vendor << ") score " << p.score << ", "
                 << p.kernels.size() << " kernels: " << p.path << "\n";
-        else
+            for (const auto& k : p.skipped_kernels) out << "    skipped kernel " << k << "\n";
+        } else {
             out << "  rejected: " << p.path << (p.name.empty() ? "" : " (" + p.name + ")") << ": " << p.rejected
                 << "\n";
+        }
     }
     try {
         auto sel = s.registry->select(backend);

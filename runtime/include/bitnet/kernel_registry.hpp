@@ -37,6 +37,9 @@ struct PluginInfo {
     std::string rejected;  // why it is unusable; empty = usable
     const bitnet_kp_plugin* descriptor{nullptr};
     std::vector<const bitnet_kp_kernel*> kernels;  // validated table
+    // Kernels of a usable plugin that cannot run on this CPU, one line each:
+    // "<id>: needs <features>". Selection skips them.
+    std::vector<std::string> skipped_kernels;
     bool usable() const { return rejected.empty(); }
 };
 

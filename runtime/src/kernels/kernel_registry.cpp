@@ -52,6 +52,16 @@ std::vector<std::string> split_path_list(const char* list) {
 
 bool world_writable(const struct stat& st) { return (st.st_mode & S_IWOTH) != 0; }
 
+const char* status_name(bitnet_kp_status s) {
+    switch (s) {
+        case BITNET_KP_OK: return "BITNET_KP_OK";
+        case BITNET_KP_ERR_ABI: return "BITNET_KP_ERR_ABI";
+        case BITNET_KP_ERR_INVALID: return "BITNET_KP_ERR_INVALID";
+        case BITNET_KP_ERR_UNSUPPORTED: return "BITNET_KP_ERR_UNSUPPORTED";
+    }
+    return "unknown status";
+}
+
 std::string missing_features(uint64_t needed, uint64_t have) {
     return feature_names(needed & ~have);
 }
@@ -141,7 +151,8 @@ void Registry::load_file(const std::string& path) {
     if (status == BITNET_KP_ERR_ABI)
         return reject("ABI mismatch: plugin refused host ABI " + std::to_string(BITNET_KP_ABI_MAJOR) + "." +
                       std::to_string(BITNET_KP_ABI_MINOR));
-    if (status != BITNET_KP_OK) return reject("entry point failed with status " + std::to_string(status));
+    if (status != BITNET_KP_OK)
+        return reject("entry point failed with status " + std::to_string(status) + " (" + status_name(status) + ")");
     if (desc && desc->struct_size >= sizeof(uint32_t) + 2 * sizeof(uint16_t) &&
         desc->abi_major != BITNET_KP_ABI_MAJOR)
         return reject("ABI mismatch: plugin has ABI major " + std::to_string(desc->abi_major) + ", host " +
@@ -158,6 +169,22 @@ void Registry::load_file(const std::string& path) {
             return reject("duplicate of plugin " + info.name + " already loaded from " + other.path);
     if ((info.required_features & features_) != info.required_features)
         return reject("cannot run here: needs " + missing_features(info.required_features, features_));
+    // check_descriptor drops kernels of ops from a later ABI minor; with none left
+    // the plugin has nothing this host can call.
+    if (info.kernels.empty())
+        return reject("no kernel for an op this host knows (ABI " + std::to_string(BITNET_KP_ABI_MAJOR) + "." +
+                      std::to_string(BITNET_KP_ABI_MINOR) + ")");
+    size_t runnable = 0;
+    for (const auto* k : info.kernels) {
+        if ((k->required_features & features_) == k->required_features)
+            ++runnable;
+        else
+            info.skipped_kernels.push_back(std::string(k->id) + ": needs " +
+                                           missing_features(k->required_features, features_));
+    }
+    if (runnable == 0)
+        return reject("cannot run here: no kernel can run on this CPU (" + info.skipped_kernels.front() +
+                      (info.skipped_kernels.size() > 1 ? ", ..." : "") + ")");
     info.score = desc->score(&host);
     if (info.score == 0) return reject("cannot run here: plugin scored 0 on this CPU");
     plugins_.push_back(std::move(info));

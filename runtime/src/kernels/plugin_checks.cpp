@@ -98,7 +98,9 @@ std::string check_descriptor(const bitnet_kp_plugin* p, std::vector<const bitnet
     if (!bounded_string(p->vendor, kMaxIdLength)) return "invalid vendor string";
     if (!p->score) return "descriptor has no score function";
     if (p->n_kernels == 0) return "plugin declares no kernels";
-    if (p->n_kernels > kMaxKernels) return "plugin declares " + std::to_string(p->n_kernels) + " kernels";
+    if (p->n_kernels > kMaxKernels)
+        return "plugin declares " + std::to_string(p->n_kernels) + " kernels (at most " +
+               std::to_string(kMaxKernels) + ")";
     if (!p->kernels) return "kernel table is NULL";
 
     uint32_t stride = p->kernels[0].struct_size;
@@ -112,6 +114,10 @@ std::string check_descriptor(const bitnet_kp_plugin* p, std::vector<const bitnet
         const auto* k = reinterpret_cast<const bitnet_kp_kernel*>(base + size_t{stride} * i);
         std::string where = "kernel #" + std::to_string(i);
         if (k->struct_size != stride) return where + ": struct_size differs from kernel #0's";
+        if (!k->id) return where + ": id is NULL";
+        if (strnlen(k->id, kMaxIdLength + 1) > kMaxIdLength)
+            return where + ": id is longer than " + std::to_string(kMaxIdLength) + " characters";
+        if (!*k->id) return where + ": id is empty";
         if (!bounded_string(k->id, kMaxIdLength) || !valid_id_chars(k->id, true))
             return where + ": invalid id (want <= 128 chars of [a-z0-9_.-])";
         std::string id = k->id;
