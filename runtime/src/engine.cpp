@@ -18,6 +18,7 @@ KernelSetup discover_kernels(const EngineOptions& options) {
     kernels::DiscoveryOptions d;
     d.plugin_dirs = options.plugin_dirs;
     d.use_environment = options.use_environment;
+    d.allow_insecure = options.allow_insecure_plugin_dir;
     d.cpu_features = s.features;
     s.registry = std::make_unique<kernels::Registry>(d);
     return s;

@@ -39,6 +39,7 @@ RunOptions parse_run_options(int argc, char** argv) {
         ("head-precision", po::value(&r.engine.head_precision)->default_value("f16"), "output head: f16 (reference) or q8 (int8 per-row, faster, approximate)")
         ("backend", po::value(&r.engine.backend)->default_value("auto"), "auto, or a plugin name (cpu-scalar, avx2, ...)")
         ("plugin-dir", po::value(&r.engine.plugin_dirs)->composing(), "search this plugin directory first (repeatable)")
+        ("allow-insecure-plugin-dir", po::bool_switch(&r.engine.allow_insecure_plugin_dir), "also load plugins from directories and files other users can write (unsafe)")
         ("max-cpu-isa", po::value(&r.engine.max_cpu_isa), "use no ISA above this: scalar, avx2, avx512 (overrides BITNET_MAX_CPU_ISA)")
         ("list-backends", po::bool_switch(&r.list_backends), "list plugins, scores, rejections and the kernel per op, then exit")
         ("dump-logits", po::value(&r.dump_logits_path), "write the first generated position's logits as raw little-endian float32")

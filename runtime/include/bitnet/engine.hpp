@@ -25,6 +25,7 @@ struct EngineOptions {
     std::string max_cpu_isa;   // empty: BITNET_MAX_CPU_ISA, then no ceiling
     unsigned threads{0};       // 0: every core available
     bool use_environment{true};
+    bool allow_insecure_plugin_dir{false};  // see DiscoveryOptions::allow_insecure
     tokenizer::TokenizerOptions tokenizer;
     std::string head_precision{"f16"};  // "f16" (the reference) or "q8" (int8, opt-in)
 };

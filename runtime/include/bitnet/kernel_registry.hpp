@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,7 @@ constexpr uint64_t kModelOps = op_bit(BITNET_OP_I2S_GEMV) | op_bit(BITNET_OP_I2S
                                op_bit(BITNET_OP_EMBED_F16) | op_bit(BITNET_OP_F16_MATMUL);
 
 struct PluginInfo {
-    std::string path;
+    std::string path;      // absolute, symlinks resolved: the file that was loaded
     std::string name;      // empty when the file could not be read as a plugin
     std::string version;
     std::string vendor;
@@ -47,6 +48,9 @@ struct DiscoveryOptions {
     std::vector<std::string> plugin_dirs;  // --plugin-dir, searched first, in order
     bool use_environment{true};            // BITNET_PLUGIN_PATH
     bool use_default_dirs{true};           // install dir, then the build tree
+    // Search directories and load files that users other than their owner and
+    // root may write (--allow-insecure-plugin-dir). Each is still named in notes().
+    bool allow_insecure{false};
     uint64_t cpu_features{0};              // usable features after any ISA ceiling
 };
 
@@ -82,6 +86,11 @@ private:
     struct Library;
     void scan_dir(const std::string& dir, bool explicit_dir);
     void load_file(const std::string& path);
+    // "" when path may be trusted (or allow_insecure_ says to anyway, with a note).
+    std::string refuse_insecure(const std::string& what, const std::string& path);
+
+    bool allow_insecure_{false};
+    std::set<std::string> loaded_paths_;  // resolved paths already tried
 
     uint64_t features_{0};
     std::vector<std::string> dirs_;

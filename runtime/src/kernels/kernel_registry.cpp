@@ -50,8 +50,6 @@ std::vector<std::string> split_path_list(const char* list) {
     return out;
 }
 
-bool world_writable(const struct stat& st) { return (st.st_mode & S_IWOTH) != 0; }
-
 const char* status_name(bitnet_kp_status s) {
     switch (s) {
         case BITNET_KP_OK: return "BITNET_KP_OK";
@@ -68,7 +66,11 @@ std::string missing_features(uint64_t needed, uint64_t have) {
 
 }  // namespace
 
-Registry::Registry(const DiscoveryOptions& options) : features_(options.cpu_features) {
+Registry::Registry(const DiscoveryOptions& options)
+    : allow_insecure_(options.allow_insecure), features_(options.cpu_features) {
+    if (allow_insecure_)
+        notes_.push_back("--allow-insecure-plugin-dir: plugin directories and files that other users can write "
+                         "are searched and loaded");
     std::vector<std::pair<std::string, bool>> dirs;  // path, given explicitly
     for (const auto& d : options.plugin_dirs) dirs.emplace_back(d, true);
     if (options.use_environment)
@@ -84,10 +86,16 @@ Registry::Registry(const DiscoveryOptions& options) : features_(options.cpu_feat
     }
     std::set<std::string> seen;
     for (const auto& [dir, explicit_dir] : dirs) {
+        // A relative entry ("." or "plugins") would load whatever the current
+        // directory holds.
+        if (!fs::path(dir).is_absolute()) {
+            notes_.push_back("plugin directory " + dir +
+                             ": refused, a relative path depends on the current directory");
+            continue;
+        }
         std::error_code ec;
-        fs::path abs = fs::absolute(dir, ec);
-        fs::path canon = fs::weakly_canonical(abs, ec);
-        std::string key = ec ? abs.string() : canon.string();
+        fs::path canon = fs::weakly_canonical(dir, ec);
+        std::string key = ec ? fs::path(dir).lexically_normal().string() : canon.string();
         if (!seen.insert(key).second) continue;
         dirs_.push_back(key);
         scan_dir(key, explicit_dir);
@@ -106,10 +114,7 @@ void Registry::scan_dir(const std::string& dir, bool explicit_dir) {
         notes_.push_back("plugin directory " + dir + ": not a directory");
         return;
     }
-    if (world_writable(st)) {
-        notes_.push_back("plugin directory " + dir + ": refused, it is world-writable");
-        return;
-    }
+    if (!refuse_insecure("plugin directory " + dir, dir).empty()) return;
     std::vector<std::string> files;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -121,21 +126,48 @@ void Registry::scan_dir(const std::string& dir, bool explicit_dir) {
     for (const auto& f : files) load_file(f);
 }
 
-void Registry::load_file(const std::string& path) {
+std::string Registry::refuse_insecure(const std::string& what, const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return "cannot stat " + path;
+    const std::string why = check_writers(st);
+    if (why.empty()) return "";
+    if (allow_insecure_) {
+        notes_.push_back(what + ": " + why + "; used anyway (--allow-insecure-plugin-dir)");
+        return "";
+    }
+    notes_.push_back(what + ": refused, " + why);
+    return why;
+}
+
+void Registry::load_file(const std::string& found) {
     PluginInfo info;
-    info.path = path;
+    // Load, check and report the file itself, never a symlink to it: the checks
+    // then apply to what dlopen maps.
+    std::error_code resolve_ec;
+    const fs::path resolved = fs::canonical(found, resolve_ec);
+    info.path = resolve_ec ? found : resolved.string();
+    if (!resolve_ec && !loaded_paths_.insert(info.path).second) return;  // reached twice
     auto reject = [&](std::string why) {
         info.rejected = std::move(why);
         plugins_.push_back(std::move(info));
     };
+    if (resolve_ec) return reject("cannot resolve path: " + resolve_ec.message());
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return reject("cannot stat file");
-    if (world_writable(st)) return reject("refused: file is world-writable");
-    if (auto why = check_elf_file(path); !why.empty()) return reject(why);
+    if (::stat(info.path.c_str(), &st) != 0) return reject("cannot stat file");
+    if (auto why = check_writers(st); !why.empty()) {
+        if (!allow_insecure_) return reject("refused: " + why);
+        notes_.push_back("plugin " + info.path + ": " + why + "; loaded anyway (--allow-insecure-plugin-dir)");
+    }
+    // A symlink may lead out of the searched directory: the real one must be safe too.
+    const std::string real_dir = resolved.parent_path().string();
+    if (real_dir != fs::path(found).parent_path().string())
+        if (auto why = refuse_insecure("plugin directory " + real_dir, real_dir); !why.empty())
+            return reject("refused: its directory " + real_dir + " is unsafe (" + why + ")");
+    if (auto why = check_elf_file(info.path); !why.empty()) return reject(why);
 
     auto library = std::make_unique<Library>();
     boost::dll::fs::error_code ec;
-    library->lib.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+    library->lib.load(info.path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
     if (ec) return reject("cannot load: " + ec.message());
     if (!library->lib.has(BITNET_KP_ENTRY_SYMBOL))
         return reject(std::string("not a plugin: missing symbol ") + BITNET_KP_ENTRY_SYMBOL);

@@ -1,6 +1,9 @@
 #include "kernels/plugin_checks.hpp"
 
 #include <elf.h>
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstring>
@@ -61,7 +64,43 @@ bool valid_id_chars(const char* s, bool allow_dot) {
     return true;
 }
 
+// The owner's user private group: named after the owner, its primary group, and
+// listing no other member.
+bool is_private_group(uid_t uid, gid_t gid) {
+    std::vector<char> buf(16384);
+    struct passwd pw {};
+    struct passwd* pwp = nullptr;
+    if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &pwp) != 0 || !pwp) return false;
+    if (pw.pw_gid != gid) return false;
+    const std::string owner = pw.pw_name;
+    std::vector<char> gbuf(65536);
+    struct group gr {};
+    struct group* grp = nullptr;
+    if (getgrgid_r(gid, &gr, gbuf.data(), gbuf.size(), &grp) != 0 || !grp) return false;
+    if (owner != gr.gr_name) return false;
+    for (char** m = gr.gr_mem; m && *m; ++m)
+        if (owner != *m) return false;
+    return true;
+}
+
+std::string group_name(gid_t gid) {
+    std::vector<char> buf(65536);
+    struct group gr {};
+    struct group* grp = nullptr;
+    if (getgrgid_r(gid, &gr, buf.data(), buf.size(), &grp) == 0 && grp) return gr.gr_name;
+    return std::to_string(gid);
+}
+
 }  // namespace
+
+std::string check_writers(const struct stat& st) {
+    if (st.st_uid != 0 && st.st_uid != ::geteuid())
+        return "it is owned by uid " + std::to_string(st.st_uid) + ", neither root nor the current user";
+    if (st.st_mode & S_IWOTH) return "it is world-writable";
+    if ((st.st_mode & S_IWGRP) && st.st_gid != 0 && !is_private_group(st.st_uid, st.st_gid))
+        return "it is writable by group " + group_name(st.st_gid);
+    return "";
+}
 
 std::string check_elf_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -4,10 +4,19 @@
 
 #include <bitnet/kernel_plugin.h>
 
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
 
 namespace bitnet::kernels {
+
+// Who may change a plugin directory or file: "" when only its owner and root can
+// write it and the owner is root or the current user. Otherwise the reason, e.g.
+// "it is world-writable". A group-writable entry passes when the group is root's
+// or the owner's private group (named after the owner, no other members), as
+// Debian's umask 002 makes for users' own files.
+std::string check_writers(const struct stat& st);
 
 // Reads the ELF header: the file must be a shared object for this host's machine.
 std::string check_elf_file(const std::string& path);
