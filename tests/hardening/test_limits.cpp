@@ -167,6 +167,17 @@ BOOST_AUTO_TEST_CASE(prompt_longer_than_the_context_is_an_error) {
     BOOST_TEST(r.err.find("does not fit the context of 4 tokens") != std::string::npos, r.err);
 }
 
+BOOST_AUTO_TEST_CASE(fifo_as_model_fails_instead_of_blocking) {
+    TempDir t;
+    const fs::path fifo = t.path / "model.gguf";
+    BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    // timeout(1) turns a hang into exit status 124.
+    auto r = run_command("/usr/bin/timeout", {"30", kRun, "-m", fifo.string(), "-p", "x"}, kCleanEnv);
+    BOOST_TEST(!r.signaled);
+    BOOST_TEST(r.exit_code == 1, "exit " << r.exit_code << " (124: it blocked)");
+    BOOST_TEST(r.err == "error: " + fifo.string() + ": not a regular file\n");
+}
+
 BOOST_AUTO_TEST_CASE(directory_or_unreadable_file_as_model_is_an_error) {
     TempDir t;
     auto dir = run_command(kRun, {"-m", t.path.string(), "-p", "x"}, kCleanEnv);

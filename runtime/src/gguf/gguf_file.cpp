@@ -46,7 +46,9 @@ void GgufFile::fail(const std::string& msg) const { throw Error(path_ + ": " + m
 
 GgufFile::GgufFile(const std::string& path) : path_(path) {
     try {
-        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; the regular-file
+        // check below then rejects it. It changes nothing for regular files.
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd_ < 0) fail(std::string("cannot open: ") + std::strerror(errno));
         struct stat st {};
         if (::fstat(fd_, &st) != 0) fail(std::string("cannot stat: ") + std::strerror(errno));
