@@ -152,6 +152,37 @@ BOOST_AUTO_TEST_CASE(rejects_zero_heads) {
     expect_model_rejected(s, "invalid hyper-parameters: head_count 0");
 }
 
+BOOST_AUTO_TEST_CASE(context_larger_than_the_machine_is_refused_before_allocating) {
+    // Valid metadata and tensors, but the full training context of 4M tokens
+    // over 64 layers needs a 128 GiB KV cache.
+    TinyModelSpec s;
+    s.n_ctx = uint64_t{1} << 22;
+    s.n_layer = 64;
+    s.n_head_kv = 4;
+    const uint64_t need = 2ull * 64 * (1ull << 22) * 128 * 2;
+    if (memory_and_swap_bytes() >= need) {
+        BOOST_TEST_MESSAGE("skipped: this machine has more than " << (need >> 30) << " GiB");
+        return;
+    }
+    TempDir t;
+    const std::string path = (t.path / "long.gguf").string();
+    bitnet::test::tiny_model_writer(s).write(path);
+    bitnet::Engine engine(engine_options(path));
+    g_largest_new = 0;
+    try {
+        bitnet::model::Session session(engine.model(), engine.dispatcher());
+        BOOST_ERROR("session of 4M tokens accepted");
+    } catch (const bitnet::Error& e) {
+        const std::string msg = e.what();
+        BOOST_TEST(msg.find("context of 4194304 tokens needs ") == 0, msg);
+        BOOST_TEST(msg.find("use a smaller context") != std::string::npos, msg);
+    }
+    BOOST_TEST(g_largest_new.load() <= kSmall, "largest allocation " << g_largest_new.load() << " bytes");
+    // A context that fits is fine with the same model.
+    bitnet::model::Session small(engine.model(), engine.dispatcher(), 256);
+    BOOST_TEST(small.context_size() == 256);
+}
+
 BOOST_AUTO_TEST_CASE(context_above_the_training_context_is_an_error) {
     auto r = run_command(kRun, {"-m", kDemo, "-p", "x", "-c", "1099511627776"}, kCleanEnv);
     BOOST_TEST(!r.signaled);

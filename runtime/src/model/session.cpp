@@ -1,7 +1,11 @@
 #include "bitnet/session.hpp"
 
+#include <sys/sysinfo.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "bitnet/error.hpp"
 #include "bitnet/f16.hpp"
@@ -19,6 +23,33 @@ int64_t row_grain(int64_t k) {
 }
 constexpr int64_t kElementGrain = 1 << 14;
 
+// RAM plus swap: no single process can be given more, so a session asking for
+// more would only fail later, in calloc, new[] or the OOM killer.
+uint64_t memory_and_swap() {
+    struct sysinfo si {};
+    if (::sysinfo(&si) != 0) return UINT64_MAX;
+    return (static_cast<uint64_t>(si.totalram) + si.totalswap) * si.mem_unit;
+}
+
+std::string gib(uint64_t bytes) {
+    char s[32];
+    std::snprintf(s, sizeof s, "%.1f GiB", static_cast<double>(bytes) / (1u << 30));
+    return s;
+}
+
+// Bytes a session of n_ctx tokens allocates: the f16 K and V caches, the
+// attention scratch and the batch work buffers. The config is bounded by
+// Model::read_config, so none of these products overflows 64 bits.
+uint64_t session_bytes(const ModelConfig& c, int64_t n_ctx, int64_t n_batch) {
+    const auto u = [](int64_t v) { return static_cast<uint64_t>(v); };
+    const uint64_t kv = 2 * u(c.n_layer) * u(n_ctx) * u(c.kv_dim()) * sizeof(uint16_t);
+    const uint64_t scratch = u(c.n_head) * u(n_ctx) * sizeof(float);
+    const uint64_t wide = u(std::max(c.n_embd, c.n_ff));
+    const uint64_t batch = u(n_batch) * (4 * u(c.n_embd) + 2 * u(c.kv_dim()) + 2 * u(c.n_ff) + wide) * sizeof(float) +
+                           u(n_batch) * wide;
+    return kv + scratch + batch + u(c.n_vocab) * sizeof(float);
+}
+
 }  // namespace
 
 Session::Session(const Model& model, kernels::Dispatcher& dispatcher, int64_t n_ctx, int64_t n_batch)
@@ -29,6 +60,11 @@ Session::Session(const Model& model, kernels::Dispatcher& dispatcher, int64_t n_
         throw Error("context size " + std::to_string(n_ctx_) + " exceeds the model's training context " +
                     std::to_string(c.n_ctx_train));
     n_batch_ = std::min(n_batch_, n_ctx_);
+    // Refused up front with a usable message rather than a failed allocation.
+    if (const uint64_t need = session_bytes(c, n_ctx_, n_batch_), have = memory_and_swap(); need > have)
+        throw Error("context of " + std::to_string(n_ctx_) + " tokens needs " + gib(need) +
+                    " (KV cache and work buffers), more than this machine's " + gib(have) +
+                    " of memory and swap; use a smaller context (-c)");
     const size_t cache = static_cast<size_t>(c.n_layer * n_ctx_ * c.kv_dim());
     k_cache_.reset(static_cast<uint16_t*>(std::calloc(cache, sizeof(uint16_t))));
     v_cache_.reset(static_cast<uint16_t*>(std::calloc(cache, sizeof(uint16_t))));
