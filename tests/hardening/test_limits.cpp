@@ -198,6 +198,31 @@ BOOST_AUTO_TEST_CASE(prompt_longer_than_the_context_is_an_error) {
     BOOST_TEST(r.err.find("does not fit the context of 4 tokens") != std::string::npos, r.err);
 }
 
+BOOST_AUTO_TEST_CASE(n_predict_past_the_context_is_an_error_before_generating) {
+    const std::string prompt = "Once upon a time";
+    bitnet::gguf::GgufFile demo(kDemo);
+    const auto n_prompt = static_cast<int64_t>(bitnet::tokenizer::load_tokenizer(demo)->encode(prompt, {}).size());
+    // n tokens need prompt + n - 1 positions: the last sampled token is never evaluated.
+    const int64_t n = 4, ctx = n_prompt + n - 1;
+    auto run = [&](int64_t n_predict) {
+        return run_command(kRun, {"-m", kDemo, "-c", std::to_string(ctx), "-n", std::to_string(n_predict), "-p",
+                                  prompt, "--ignore-eos"},
+                           kCleanEnv);
+    };
+    auto too_many = run(n + 1);
+    BOOST_TEST(!too_many.signaled);
+    BOOST_TEST(too_many.exit_code != 0);
+    BOOST_TEST(too_many.err == "error: -n " + std::to_string(n + 1) + " does not fit the context of " +
+                                   std::to_string(ctx) + " tokens after a prompt of " + std::to_string(n_prompt) +
+                                   " (lower -n or raise -c)\n");
+    BOOST_TEST(too_many.out.empty(), "nothing is printed before the error: " << too_many.out);
+    auto exact = run(n);
+    BOOST_TEST(exact.exit_code == 0, exact.err);
+    // -n -1 means "until the context is full", never an error.
+    auto fill = run(-1);
+    BOOST_TEST(fill.exit_code == 0, fill.err);
+}
+
 BOOST_AUTO_TEST_CASE(fifo_as_model_fails_instead_of_blocking) {
     TempDir t;
     const fs::path fifo = t.path / "model.gguf";

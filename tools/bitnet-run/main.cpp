@@ -101,6 +101,15 @@ int run(int argc, char** argv) {
     } else {
         const auto& tok = engine.tokenizer();
         auto prompt_ids = tok.encode(opt.prompt, {.add_bos = true, .parse_special = opt.parse_special});
+        // An -n that cannot fit is refused before any work, not cut short
+        // silently. The last sampled token is never evaluated, hence the - 1.
+        const int64_t n_prompt = static_cast<int64_t>(prompt_ids.size());
+        const int64_t n_predict = opt.generate.n_predict;
+        if (n_predict > 0 && n_prompt <= session.context_size() &&
+            n_prompt + n_predict - 1 > session.context_size())
+            throw Error("-n " + std::to_string(n_predict) + " does not fit the context of " +
+                        std::to_string(session.context_size()) + " tokens after a prompt of " +
+                        std::to_string(n_prompt) + " (lower -n or raise -c)");
         opt.generate.keep_first_logits = !opt.dump_logits_path.empty();
         std::cout << opt.prompt << std::flush;
         result = generate(engine, session, prompt_ids, opt.generate, [](std::string_view text) {
