@@ -164,6 +164,20 @@ BOOST_AUTO_TEST_CASE(helper_keeps_isa_flags_off_the_entry_file_and_exports_one_s
     BOOST_TEST(globals == std::vector<std::string>{"bitnet_kernel_plugin_entry"});
 }
 
+BOOST_AUTO_TEST_CASE(plugin_check_passes_the_example_bit_for_bit_on_the_parity_shapes) {
+    require_example_built();
+    auto r = run_command(std::string(BITNET_TEST_BIN_DIR) + "/bitnet-plugin-check", {example_so().string()},
+                         kCleanEnv);
+    BOOST_TEST_INFO(r.out << r.err);
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.out.find("result: PASS") != std::string::npos);
+    // Where AVX-VNNI is usable the kernel ran against cpu-scalar (K = 2560 included);
+    // elsewhere it is skipped with the reason.
+    const bool ran = r.out.find("PASS " + kKernelId + ": matches cpu-scalar") != std::string::npos;
+    const bool skipped = r.out.find("SKIP " + kKernelId + ": ") != std::string::npos;
+    BOOST_TEST(ran != skipped);
+}
+
 BOOST_AUTO_TEST_CASE(installed_package_refuses_another_abi_major) {
     require_example_built();
     fs::path dir = kWork / "wants-abi-2";

@@ -12,7 +12,7 @@
 #include "bitnet/cpu_features.hpp"
 #include "bitnet/error.hpp"
 #include "build_info.hpp"
-#include "kernels/plugin_checks.hpp"
+#include "bitnet/plugin_checks.hpp"
 
 namespace bitnet::kernels {
 

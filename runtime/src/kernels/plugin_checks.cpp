@@ -1,4 +1,4 @@
-#include "kernels/plugin_checks.hpp"
+#include "bitnet/plugin_checks.hpp"
 
 #include <elf.h>
 #include <grp.h>
