@@ -90,6 +90,25 @@ BOOST_AUTO_TEST_CASE(descriptor_breakage_is_named) {
     expect_failure(broken("score_ignores_features"), "on a CPU without its required features");
 }
 
+// Every hostile plugin of tests/plugins that breaks a rule the registry enforces
+// fails the check too. (Their "valid" kind loads but its kernel computes
+// nothing, so the checker fails it on results; the kinds that merely cannot run
+// here are left out.)
+BOOST_AUTO_TEST_CASE(every_rule_breaking_hostile_plugin_fails) {
+    const std::vector<std::string> breaking{"no_entry",     "entry_error",     "wrong_abi_status", "wrong_abi_descriptor",
+                                            "null_descriptor", "small_descriptor", "small_kernel",  "null_kernels",
+                                            "no_kernels",   "null_score",      "null_name",        "bad_vendor",
+                                            "null_kernel",  "bad_kernel_id",   "null_id",          "empty_id",
+                                            "long_id",      "duplicate_id",    "million_kernels"};
+    for (const auto& kind : breaking) {
+        if (!fs::exists(plugin_in(kBad, kind))) continue;  // a kind the hostile set no longer builds
+        auto r = check({"--quick", plugin_in(kBad, kind).string()});
+        BOOST_TEST_INFO(kind << "\n" << r.out << r.err);
+        BOOST_TEST(r.exit_code == 1);
+        BOOST_TEST(!lines_with(r.out, "FAIL").empty());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(wrong_results_are_named_with_the_shape) {
     // Correct everywhere except at K = 2560: only the parity shapes find it.
     auto r = check({"--quick", broken("gemv_off_by_one").string()});

@@ -155,7 +155,8 @@ bool inspect_plugin(const std::string& path, uint64_t features, Report& report, 
         report.fail("file", path + " is not a regular file");
         return false;
     }
-    if (st.st_mode & S_IWOTH) report.fail("file", "is world-writable; the runtime refuses such plugin files");
+    if (auto why = kernels::check_writers(st); !why.empty())
+        report.fail("file", "the runtime refuses this file: " + why);
     if (auto why = kernels::check_elf_file(path); !why.empty()) {
         report.fail("file", why);
         return false;
