@@ -16,7 +16,6 @@ namespace {
 constexpr int kRows = 4;
 constexpr int kTokens = 4;
 constexpr int64_t kSlice = 4096;  // input elements rounded and kept at a time
-constexpr int64_t kPrefetchBytes = 1024;
 
 __mmask16 tail_mask(int64_t remaining) {
     return remaining >= 16 ? static_cast<__mmask16>(0xFFFF)
@@ -53,7 +52,8 @@ void rows_dot(const uint16_t* w, int64_t ldw, const float* xs, int64_t n, float 
 #pragma GCC unroll 4
         for (int i = 0; i < R; ++i) {
             const uint16_t* p = w + i * ldw + e;
-            _mm_prefetch(reinterpret_cast<const char*>(p) + kPrefetchBytes, _MM_HINT_T0);
+            // Two row tiles ahead, into L2 (tiles are contiguous rows).
+            _mm_prefetch(reinterpret_cast<const char*>(p + 2 * R * ldw), _MM_HINT_T1);
             const __m512 wv = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 #pragma GCC unroll 4
             for (int j = 0; j < T; ++j) {

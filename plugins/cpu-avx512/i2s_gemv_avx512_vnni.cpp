@@ -49,7 +49,8 @@ inline __m512i note_code3(__m512i seen, __m512i bytes) {
     return _mm512_ternarylogic_epi32(seen, bytes, _mm512_add_epi8(bytes, bytes), 0xF8);
 }
 
-// dots as LutRows computes them, or false when a byte held code 3.
+// dots as LutRows computes them, or false when a byte held code 3. Prefetching
+// as in gemv_rows.
 template <int R>
 bool masked_rows(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k, int32_t dots[R]) {
     const MaskedBlock m;
@@ -67,7 +68,7 @@ bool masked_rows(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t
 #pragma GCC unroll 8
         for (int i = 0; i < R; ++i) {
             const uint8_t* p = row + i * row_bytes + b * 32;
-            _mm_prefetch(reinterpret_cast<const char*>(p + kGemvPrefetchBytes), _MM_HINT_T0);
+            _mm_prefetch(reinterpret_cast<const char*>(p + 2 * R * row_bytes), _MM_HINT_T1);
             seen = note_code3(seen, _mm512_loadu_si512(p));
             m.dot(p, q + b * kBlockWeights, acc_a[i], acc_b[i]);
             m.dot(p + 32, q + (b + 1) * kBlockWeights, acc_a[i], acc_b[i]);

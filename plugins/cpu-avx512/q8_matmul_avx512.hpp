@@ -19,7 +19,6 @@ namespace bitnet::avx512 {
 namespace {
 
 constexpr int kQ8Tokens = 4;
-constexpr int64_t kQ8PrefetchBytes = 1024;
 
 inline int32_t sum_q8(const int8_t* q, int64_t k) {
     const __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
@@ -55,7 +54,8 @@ void q8_tile(const int8_t* w, const int8_t* q, int64_t k, int32_t dots[R][kQ8Tok
         }
 #pragma GCC unroll 8
         for (int i = 0; i < R; ++i) {
-            _mm_prefetch(reinterpret_cast<const char*>(w + i * k + e) + kQ8PrefetchBytes, _MM_HINT_T0);
+            // Two row tiles ahead, into L2 (tiles are contiguous rows).
+            _mm_prefetch(reinterpret_cast<const char*>(w + (i + 2 * R) * k + e), _MM_HINT_T1);
             const typename P::Operand wv = P::weights(w + i * k + e, n);
 #pragma GCC unroll 4
             for (int j = 0; j < T; ++j) {
