@@ -1,11 +1,13 @@
-// The AVX-512 ternary GEMV loop, shared by the VNNI and AVX-512BW kernels, which
-// differ only in how they multiply-accumulate bytes (the Dot policy):
+// The AVX-512 ternary GEMV. i2s_gemv drives a Rows policy over tiles of four
+// rows, streaming the weights once in the file's own layout. LutRows is the
+// lookup-table path, exact for every byte (code 3 remapped), parameterized by
+// how bytes are multiply-accumulated (the Dot policy):
 //   Dot::dot4(acc_a, acc_b, codes[4], acts[4]) adds sum(codes[p] * acts[p]) over
 //   the four planes into int32 lanes of acc_a and/or acc_b, codes unsigned (0..2)
 //   and activations signed.
-// It streams the weights once, four rows at a time in the file's own layout; the
-// activations (k bytes) stay in L1 and are shuffled to the code layout in
-// registers, once per chunk for all four rows.
+// The activations (k bytes) stay in L1 and are shuffled to the code layout in
+// registers, once per chunk for all four rows. The VNNI kernel has a faster
+// Rows policy of its own and falls back to LutRows (i2s_gemv_avx512_vnni.cpp).
 #pragma once
 
 #include "i2s_common_avx512.hpp"
