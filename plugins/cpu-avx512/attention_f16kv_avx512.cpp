@@ -16,8 +16,7 @@ namespace {
 constexpr int64_t kMaxLocalHeadDim = 512;  // larger heads round q on the fly
 
 __mmask16 tail_mask(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF)
-                           : static_cast<__mmask16>((1u << remaining) - 1u);
+    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
 }
 
 __m512 load_f16(const uint16_t* p, __mmask16 m) {
@@ -37,18 +36,9 @@ __m512d exp_nonpositive_pd(__m512d x) {
     __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(0x1.62e42fefa39efp-1), x);  // ln2 rounded
     r = _mm512_fnmadd_pd(n, _mm512_set1_pd(0x1.abc9e3b39803fp-56), r);         // its remainder
     // Horner from 1/11! down to 1.
-    constexpr double kInvFact[12] = {1.0,
-                                     1.0,
-                                     1.0 / 2,
-                                     1.0 / 6,
-                                     1.0 / 24,
-                                     1.0 / 120,
-                                     1.0 / 720,
-                                     1.0 / 5040,
-                                     1.0 / 40320,
-                                     1.0 / 362880,
-                                     1.0 / 3628800,
-                                     1.0 / 39916800};
+    constexpr double kInvFact[12] = {1.0,         1.0,          1.0 / 2,       1.0 / 6,
+                                     1.0 / 24,    1.0 / 120,    1.0 / 720,     1.0 / 5040,
+                                     1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800};
     __m512d p = _mm512_set1_pd(kInvFact[11]);
     for (int i = 10; i >= 0; --i) {
         p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kInvFact[i]));
@@ -66,15 +56,16 @@ __m512 exp_nonpositive_ps(__m512 x) {
 __m128 reduce4_ps(__m512 v0, __m512 v1, __m512 v2, __m512 v3) {
     const __m512 a = _mm512_add_ps(_mm512_unpacklo_ps(v0, v1), _mm512_unpackhi_ps(v0, v1));
     const __m512 b = _mm512_add_ps(_mm512_unpacklo_ps(v2, v3), _mm512_unpackhi_ps(v2, v3));
-    const __m512 c = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))),
-                                   _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))));
+    const __m512 c =
+        _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))),
+                      _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))));
     const __m256 d = _mm256_add_ps(_mm512_castps512_ps256(c), _mm512_extractf32x8_ps(c, 1));
     return _mm_add_ps(_mm256_castps256_ps128(d), _mm256_extractf128_ps(d, 1));
 }
 
 struct Query {
-    const float* q;   // head_dim floats
-    bool round;       // round to f16 while loading (q not pre-rounded)
+    const float* q;  // head_dim floats
+    bool round;      // round to f16 while loading (q not pre-rounded)
     __m512 load(int64_t d, __mmask16 m) const {
         const __m512 v = _mm512_maskz_loadu_ps(m, q + d);
         return round ? round_f16(v) : v;
@@ -82,12 +73,11 @@ struct Query {
 };
 
 // scores[p] = scale * q.k_p for p < n; k_p = keys + p * stride.
-void score_positions(const Query& q, const uint16_t* keys, int64_t stride, int64_t head_dim,
-                     int64_t n, float scale, float* scores) {
+void score_positions(const Query& q, const uint16_t* keys, int64_t stride, int64_t head_dim, int64_t n,
+                     float scale, float* scores) {
     int64_t p = 0;
     for (; p + 4 <= n; p += 4) {
-        __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(),
-                         _mm512_setzero_ps()};
+        __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
         for (int64_t d = 0; d < head_dim; d += 16) {
             const __mmask16 m = tail_mask(head_dim - d);
             const __m512 qv = q.load(d, m);
@@ -142,8 +132,8 @@ void softmax_in_place(float* scores, int64_t n, bool round_p) {
 
 // out[0..head_dim) = sum_p probs[p] * v_p for p < n; v_p = values + p * stride.
 // Eight accumulators cover 128 dimensions; wider heads go 128 at a time.
-void weighted_values(const float* probs, const uint16_t* values, int64_t stride, int64_t head_dim,
-                     int64_t n, float* out) {
+void weighted_values(const float* probs, const uint16_t* values, int64_t stride, int64_t head_dim, int64_t n,
+                     float* out) {
     for (int64_t d0 = 0; d0 < head_dim; d0 += 128) {
         __m512 acc[8];
         __mmask16 masks[8];

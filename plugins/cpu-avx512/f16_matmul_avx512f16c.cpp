@@ -15,11 +15,11 @@ namespace {
 
 constexpr int kRows = 4;
 constexpr int kTokens = 4;
-constexpr int64_t kSlice = 4096;  // input elements rounded and kept at a time
+constexpr int64_t kSlice = 4096;   // input elements rounded and kept at a time
+constexpr int64_t kRowBlock = 64;  // rows x kSlice f16 = 512 KiB at most, in L2
 
 __mmask16 tail_mask(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF)
-                           : static_cast<__mmask16>((1u << remaining) - 1u);
+    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
 }
 
 // dst = f32(f16(src)) for n elements, zero-padded to a multiple of 16.
@@ -82,8 +82,8 @@ void rows_dot(const uint16_t* w, int64_t ldw, const float* xs, int64_t n, float 
 }
 
 template <int T>
-void rows_range(const bitnet_kp_f16_matmul_args* a, const float* xs, int64_t t0, int64_t k0,
-                int64_t n, int64_t begin, int64_t end) {
+void rows_range(const bitnet_kp_f16_matmul_args* a, const float* xs, int64_t t0, int64_t k0, int64_t n,
+                int64_t begin, int64_t end) {
     float sums[kRows][kTokens];
     // The first slice stores, later ones add: float, so only the order of the
     // partial sums differs from a serial sum.
@@ -113,18 +113,33 @@ void rows_range(const bitnet_kp_f16_matmul_args* a, const float* xs, int64_t t0,
 void f16_matmul(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_f16_matmul_args*>(raw);
     alignas(64) float xs[kTokens][kSlice];
-    for (int64_t t0 = 0; t0 < a->n_tokens; t0 += kTokens) {
-        const int64_t tokens = a->n_tokens - t0 < kTokens ? a->n_tokens - t0 : kTokens;
-        for (int64_t k0 = 0; k0 < a->k; k0 += kSlice) {
-            const int64_t n = a->k - k0 < kSlice ? a->k - k0 : kSlice;
-            for (int64_t j = 0; j < tokens; ++j) {
-                round_to_f16(a->x + (t0 + j) * a->k + k0, n, xs[j]);
-            }
-            switch (tokens) {
-                case 4: rows_range<4>(a, &xs[0][0], t0, k0, n, begin, end); break;
-                case 3: rows_range<3>(a, &xs[0][0], t0, k0, n, begin, end); break;
-                case 2: rows_range<2>(a, &xs[0][0], t0, k0, n, begin, end); break;
-                default: rows_range<1>(a, &xs[0][0], t0, k0, n, begin, end); break;
+    // With more tokens than one group, rows go in blocks that stay in L2, so the
+    // weights come from memory once instead of once per token group. A row's
+    // sums do not depend on the blocking.
+    const int64_t block = a->n_tokens > kTokens ? kRowBlock : end - begin;
+    for (int64_t r0 = begin; r0 < end; r0 += block) {
+        const int64_t r1 = end - r0 < block ? end : r0 + block;
+        for (int64_t t0 = 0; t0 < a->n_tokens; t0 += kTokens) {
+            const int64_t tokens = a->n_tokens - t0 < kTokens ? a->n_tokens - t0 : kTokens;
+            for (int64_t k0 = 0; k0 < a->k; k0 += kSlice) {
+                const int64_t n = a->k - k0 < kSlice ? a->k - k0 : kSlice;
+                for (int64_t j = 0; j < tokens; ++j) {
+                    round_to_f16(a->x + (t0 + j) * a->k + k0, n, xs[j]);
+                }
+                switch (tokens) {
+                    case 4:
+                        rows_range<4>(a, &xs[0][0], t0, k0, n, r0, r1);
+                        break;
+                    case 3:
+                        rows_range<3>(a, &xs[0][0], t0, k0, n, r0, r1);
+                        break;
+                    case 2:
+                        rows_range<2>(a, &xs[0][0], t0, k0, n, r0, r1);
+                        break;
+                    default:
+                        rows_range<1>(a, &xs[0][0], t0, k0, n, r0, r1);
+                        break;
+                }
             }
         }
     }

@@ -29,10 +29,8 @@ constexpr int64_t kChunkWeights = 256;
 struct CodeDecoder {
     __m512i nibble_mask = _mm512_set1_epi8(0x0F);
     // Indexed by a nibble (two codes): code of its high pair, resp. low pair.
-    __m512i high_pair = _mm512_broadcast_i32x4(
-        _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1));
-    __m512i low_pair = _mm512_broadcast_i32x4(
-        _mm_setr_epi8(0, 1, 2, 1, 0, 1, 2, 1, 0, 1, 2, 1, 0, 1, 2, 1));
+    __m512i high_pair = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1));
+    __m512i low_pair = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 1, 0, 1, 2, 1, 0, 1, 2, 1, 0, 1, 2, 1));
 
     void decode(__m512i bytes, __m512i planes[4]) const {
         const __m512i low = _mm512_and_si512(bytes, nibble_mask);
@@ -47,8 +45,7 @@ struct CodeDecoder {
 // Packed codes of chunk c; a trailing lone block is loaded into the low half with
 // zeros above, which decode to code 0 and meet zero activations (see below).
 inline __m512i load_codes(const uint8_t* chunk, bool lone_block) {
-    return lone_block ? _mm512_maskz_loadu_epi8(0xFFFFFFFFull, chunk)
-                      : _mm512_loadu_si512(chunk);
+    return lone_block ? _mm512_maskz_loadu_epi8(0xFFFFFFFFull, chunk) : _mm512_loadu_si512(chunk);
 }
 
 // The activations of one chunk (256 weights starting at q), arranged like the

@@ -24,8 +24,7 @@ constexpr int64_t kGemmSlice = 4096;     // weights of k decoded at a time
 
 // Codes of `weights` packed weights (a multiple of 128) from `packed`, written in
 // natural order: dst[j] is the code of weight j.
-inline void decode_natural(const CodeDecoder& decoder, const uint8_t* packed, int64_t weights,
-                           uint8_t* dst) {
+inline void decode_natural(const CodeDecoder& decoder, const uint8_t* packed, int64_t weights, uint8_t* dst) {
     for (int64_t c = 0; c * kChunkWeights < weights; ++c) {
         const bool lone_block = (c + 1) * kChunkWeights > weights;
         __m512i planes[4];
@@ -86,17 +85,24 @@ void gemm_tile(const uint8_t* codes, int64_t weights, const int8_t* q, int64_t l
 }
 
 template <class Dot>
-void gemm_tokens(const uint8_t* codes, int64_t weights, const int8_t* q, int64_t ldq,
-                 int64_t n_tokens, int32_t* dots) {
+void gemm_tokens(const uint8_t* codes, int64_t weights, const int8_t* q, int64_t ldq, int64_t n_tokens,
+                 int32_t* dots) {
     int64_t j = 0;
     for (; j + kGemmTokens <= n_tokens; j += kGemmTokens) {
         gemm_tile<Dot, kGemmTokens>(codes, weights, q + j * ldq, ldq, dots + j);
     }
     switch (n_tokens - j) {
-        case 3: gemm_tile<Dot, 3>(codes, weights, q + j * ldq, ldq, dots + j); break;
-        case 2: gemm_tile<Dot, 2>(codes, weights, q + j * ldq, ldq, dots + j); break;
-        case 1: gemm_tile<Dot, 1>(codes, weights, q + j * ldq, ldq, dots + j); break;
-        default: break;
+        case 3:
+            gemm_tile<Dot, 3>(codes, weights, q + j * ldq, ldq, dots + j);
+            break;
+        case 2:
+            gemm_tile<Dot, 2>(codes, weights, q + j * ldq, ldq, dots + j);
+            break;
+        case 1:
+            gemm_tile<Dot, 1>(codes, weights, q + j * ldq, ldq, dots + j);
+            break;
+        default:
+            break;
     }
 }
 

@@ -17,8 +17,8 @@ namespace {
 
 // dots[i] = sum over the row of code * q, for R consecutive rows from `row`.
 template <class Dot, int R>
-void gemv_rows(const CodeDecoder& decoder, const uint8_t* row, int64_t row_bytes, const int8_t* q,
-               int64_t k, int32_t dots[R]) {
+void gemv_rows(const CodeDecoder& decoder, const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k,
+               int32_t dots[R]) {
     __m512i acc_a[R];
     __m512i acc_b[R];
 #pragma GCC unroll 8

@@ -87,8 +87,8 @@ bool masked_rows(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t
     }
 #pragma GCC unroll 8
     for (int i = 0; i < R; ++i) {
-        dots[i] = _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_srav_epi32(acc_a[i], m.shift_a),
-                                                           _mm512_srav_epi32(acc_b[i], m.shift_b)));
+        dots[i] = _mm512_reduce_add_epi32(
+            _mm512_add_epi32(_mm512_srav_epi32(acc_a[i], m.shift_a), _mm512_srav_epi32(acc_b[i], m.shift_b)));
     }
     return true;
 }

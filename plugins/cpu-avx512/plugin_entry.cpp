@@ -37,14 +37,14 @@ const bitnet_kp_kernel kKernels[] = {
                          bitnet::avx512::i2s_gemm_vnni),
     BITNET_AVX512_KERNEL("cpu-avx512.i2s_gemm.i8.avx512bw", BITNET_OP_I2S_GEMM, kPriorityBw, kBase,
                          bitnet::avx512::i2s_gemm_avx512bw),
-    BITNET_AVX512_KERNEL("cpu-avx512.quantize_i8.f32.avx512", BITNET_OP_QUANTIZE_I8, kPriorityOnly,
-                         kBase, bitnet::avx512::quantize_i8),
+    BITNET_AVX512_KERNEL("cpu-avx512.quantize_i8.f32.avx512", BITNET_OP_QUANTIZE_I8, kPriorityOnly, kBase,
+                         bitnet::avx512::quantize_i8),
     BITNET_AVX512_KERNEL("cpu-avx512.rmsnorm.f32.avx512", BITNET_OP_RMSNORM, kPriorityOnly, kBase,
                          bitnet::avx512::rmsnorm),
-    BITNET_AVX512_KERNEL("cpu-avx512.f16_matmul.f32.avx512f16c", BITNET_OP_F16_MATMUL,
-                         kPriorityOnly, kBase, bitnet::avx512::f16_matmul),
-    BITNET_AVX512_KERNEL("cpu-avx512.attention.f16kv.avx512", BITNET_OP_ATTENTION, kPriorityOnly,
-                         kBase, bitnet::avx512::attention_f16kv),
+    BITNET_AVX512_KERNEL("cpu-avx512.f16_matmul.f32.avx512f16c", BITNET_OP_F16_MATMUL, kPriorityOnly, kBase,
+                         bitnet::avx512::f16_matmul),
+    BITNET_AVX512_KERNEL("cpu-avx512.attention.f16kv.avx512", BITNET_OP_ATTENTION, kPriorityOnly, kBase,
+                         bitnet::avx512::attention_f16kv),
     // Q8_MATMUL exists since ABI 1.1; an older host ignores these two entries.
     BITNET_AVX512_KERNEL("cpu-avx512.q8_matmul.i8.vnni", BITNET_OP_Q8_MATMUL, kPriorityVnni, kVnni,
                          bitnet::avx512::q8_matmul_vnni),
@@ -81,7 +81,7 @@ const bitnet_kp_plugin kPlugin = {
 }  // namespace
 
 extern "C" BITNET_KP_EXPORT bitnet_kp_status bitnet_kernel_plugin_entry(const bitnet_kp_host* host,
-                                                                       const bitnet_kp_plugin** out) {
+                                                                        const bitnet_kp_plugin** out) {
     if (host == nullptr || out == nullptr) {
         return BITNET_KP_ERR_INVALID;
     }

@@ -19,6 +19,7 @@ namespace bitnet::avx512 {
 namespace {
 
 constexpr int kQ8Tokens = 4;
+constexpr int64_t kQ8RowBlockBytes = 512 * 1024;  // rows kept in L2 across token groups
 
 inline int32_t sum_q8(const int8_t* q, int64_t k) {
     const __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
@@ -100,17 +101,32 @@ void q8_rows(const bitnet_kp_q8_matmul_args* a, int64_t t0, const int32_t* corre
 template <class P>
 void q8_matmul(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_q8_matmul_args*>(raw);
-    for (int64_t t0 = 0; t0 < a->n_tokens; t0 += kQ8Tokens) {
-        const int64_t tokens = a->n_tokens - t0 < kQ8Tokens ? a->n_tokens - t0 : kQ8Tokens;
-        int32_t corrections[kQ8Tokens];
-        for (int64_t j = 0; j < tokens; ++j) {
-            corrections[j] = P::correction(a->q + (t0 + j) * a->k, a->k);
-        }
-        switch (tokens) {
-            case 1: q8_rows<P, 8, 1>(a, t0, corrections, begin, end); break;
-            case 2: q8_rows<P, 4, 2>(a, t0, corrections, begin, end); break;
-            case 3: q8_rows<P, 4, 3>(a, t0, corrections, begin, end); break;
-            default: q8_rows<P, 4, 4>(a, t0, corrections, begin, end); break;
+    // With more tokens than one group, rows go in blocks that stay in L2, so the
+    // weights come from memory once instead of once per token group.
+    const int64_t block =
+        a->n_tokens > kQ8Tokens ? kQ8RowBlockBytes / (a->k > 0 ? a->k : 1) + 1 : end - begin;
+    for (int64_t r0 = begin; r0 < end; r0 += block) {
+        const int64_t r1 = end - r0 < block ? end : r0 + block;
+        for (int64_t t0 = 0; t0 < a->n_tokens; t0 += kQ8Tokens) {
+            const int64_t tokens = a->n_tokens - t0 < kQ8Tokens ? a->n_tokens - t0 : kQ8Tokens;
+            int32_t corrections[kQ8Tokens];
+            for (int64_t j = 0; j < tokens; ++j) {
+                corrections[j] = P::correction(a->q + (t0 + j) * a->k, a->k);
+            }
+            switch (tokens) {
+                case 1:
+                    q8_rows<P, 8, 1>(a, t0, corrections, r0, r1);
+                    break;
+                case 2:
+                    q8_rows<P, 4, 2>(a, t0, corrections, r0, r1);
+                    break;
+                case 3:
+                    q8_rows<P, 4, 3>(a, t0, corrections, r0, r1);
+                    break;
+                default:
+                    q8_rows<P, 4, 4>(a, t0, corrections, r0, r1);
+                    break;
+            }
         }
     }
 }

@@ -14,7 +14,8 @@ struct Q8Vnni {
     static __mmask64 mask(int64_t n) { return n == 64 ? ~__mmask64{0} : (__mmask64{1} << n) - 1; }
     // Masked-off weights become 128 but meet zero activations.
     static __m512i weights(const int8_t* p, int64_t n) {
-        return _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask(n), p), _mm512_set1_epi8(static_cast<char>(0x80)));
+        return _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask(n), p),
+                                _mm512_set1_epi8(static_cast<char>(0x80)));
     }
     static __m512i acts(const int8_t* p, int64_t n) { return _mm512_maskz_loadu_epi8(mask(n), p); }
     static __m512i dot(__m512i acc, __m512i w, __m512i x) { return _mm512_dpbusd_epi32(acc, w, x); }

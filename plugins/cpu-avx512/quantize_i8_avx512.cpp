@@ -12,8 +12,7 @@ namespace bitnet::avx512 {
 namespace {
 
 __mmask16 tail_mask(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF)
-                           : static_cast<__mmask16>((1u << remaining) - 1u);
+    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
 }
 
 float max_abs(const float* x, int64_t k) {

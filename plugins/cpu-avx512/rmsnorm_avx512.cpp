@@ -11,8 +11,7 @@ namespace bitnet::avx512 {
 namespace {
 
 __mmask16 tail_mask(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF)
-                           : static_cast<__mmask16>((1u << remaining) - 1u);
+    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
 }
 
 // The reference adds the squares one after another in double. Summing them in
@@ -21,8 +20,7 @@ __mmask16 tail_mask(int64_t remaining) {
 // interval, it is the reference's mean too; otherwise (rare: the mean sits
 // within ~1e-13 of a float rounding boundary) redo the reference's order.
 float mean_of_squares(const float* x, int64_t n) {
-    __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(),
-                      _mm512_setzero_pd()};
+    __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
     int64_t i = 0;
     for (; i + 32 <= n; i += 32) {
         const __m512 v0 = _mm512_loadu_ps(x + i);
@@ -40,8 +38,8 @@ float mean_of_squares(const float* x, int64_t n) {
         acc[0] = _mm512_add_pd(acc[0], _mm512_cvtps_pd(_mm512_castps512_ps256(s)));
         acc[1] = _mm512_add_pd(acc[1], _mm512_cvtps_pd(_mm512_extractf32x8_ps(s, 1)));
     }
-    const double sum = _mm512_reduce_add_pd(
-        _mm512_add_pd(_mm512_add_pd(acc[0], acc[1]), _mm512_add_pd(acc[2], acc[3])));
+    const double sum =
+        _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(acc[0], acc[1]), _mm512_add_pd(acc[2], acc[3])));
     const double count = static_cast<double>(n);
     const double slack = sum * (static_cast<double>(n) * 0x1p-51);
     if (std::isfinite(sum) &&

@@ -8,9 +8,9 @@
 // shapes; this file complements it.
 // Skips, visibly, on a CPU without AVX-512.
 #define BOOST_TEST_MODULE avx512_vs_scalar
-#include <bitnet/cpu_features.hpp>
 #include <bitnet/kernel_plugin.h>
 #include <dlfcn.h>
+#include <bitnet/cpu_features.hpp>
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -25,9 +25,8 @@ namespace {
 
 namespace utf = boost::unit_test;
 
-constexpr uint64_t kAvx512Base = BITNET_CPU_AVX2 | BITNET_CPU_FMA | BITNET_CPU_F16C |
-                                 BITNET_CPU_AVX512F | BITNET_CPU_AVX512BW |
-                                 BITNET_CPU_AVX512VL | BITNET_CPU_AVX512DQ;
+constexpr uint64_t kAvx512Base = BITNET_CPU_AVX2 | BITNET_CPU_FMA | BITNET_CPU_F16C | BITNET_CPU_AVX512F |
+                                 BITNET_CPU_AVX512BW | BITNET_CPU_AVX512VL | BITNET_CPU_AVX512DQ;
 
 uint64_t usable_features() {
     static const uint64_t features = bitnet::kernels::detect_cpu().usable;
@@ -40,8 +39,8 @@ const bitnet_kp_plugin* load_plugin(const char* name) {
     BOOST_TEST_REQUIRE(handle != nullptr, "dlopen " << path << ": " << dlerror());
     auto entry = reinterpret_cast<bitnet_kp_entry_fn>(dlsym(handle, BITNET_KP_ENTRY_SYMBOL));
     BOOST_TEST_REQUIRE(entry != nullptr);
-    const bitnet_kp_host host{sizeof(bitnet_kp_host), BITNET_KP_ABI_MAJOR, BITNET_KP_ABI_MINOR,
-                              usable_features(), "test", "0"};
+    const bitnet_kp_host host{
+        sizeof(bitnet_kp_host), BITNET_KP_ABI_MAJOR, BITNET_KP_ABI_MINOR, usable_features(), "test", "0"};
     const bitnet_kp_plugin* plugin = nullptr;
     BOOST_TEST_REQUIRE(entry(&host, &plugin) == BITNET_KP_OK);
     return plugin;
@@ -51,9 +50,10 @@ const bitnet_kp_kernel& kernel(const char* plugin_name, const std::string& id) {
     const bitnet_kp_plugin* p = load_plugin(plugin_name);
     const uint32_t stride = p->kernels[0].struct_size;
     for (uint32_t i = 0; i < p->n_kernels; ++i) {
-        const auto* k = reinterpret_cast<const bitnet_kp_kernel*>(
-            reinterpret_cast<const char*>(p->kernels) + size_t{i} * stride);
-        if (id == k->id) return *k;
+        const auto* k = reinterpret_cast<const bitnet_kp_kernel*>(reinterpret_cast<const char*>(p->kernels) +
+                                                                  size_t{i} * stride);
+        if (id == k->id)
+            return *k;
     }
     BOOST_FAIL("no kernel " << id << " in " << plugin_name);
     throw;  // unreachable
@@ -89,10 +89,12 @@ void run_in_pieces(const bitnet_kp_kernel& k, const Args& args, int64_t extent,
     int64_t begin = 0;
     for (int64_t len : pieces) {
         const int64_t end = std::min(extent, begin + len);
-        if (end > begin) k.run(&args, begin, end);
+        if (end > begin)
+            k.run(&args, begin, end);
         begin = end;
     }
-    if (begin < extent) k.run(&args, begin, extent);
+    if (begin < extent)
+        k.run(&args, begin, extent);
 }
 
 // Index and values of the first bitwise difference, or "".
@@ -137,7 +139,8 @@ I2sProblem make_i2s(std::mt19937& rng, int64_t rows, int64_t k, int64_t tokens, 
     for (int64_t t = 0; t < tokens; ++t) {
         p.act_scale.push_back(scale(rng));
         int32_t sum = 0;
-        for (int64_t i = 0; i < k; ++i) sum += p.q[t * k + i];
+        for (int64_t i = 0; i < k; ++i)
+            sum += p.q[t * k + i];
         p.act_sum.push_back(sum);
     }
     return p;
@@ -147,8 +150,8 @@ std::vector<float> run_i2s(const bitnet_kp_kernel& k, const I2sProblem& p,
                            const std::vector<int64_t>& pieces) {
     const bitnet_kp_i2s_weights w{sizeof w, p.weights.data(), nullptr, p.rows, p.k, p.wscale};
     std::vector<float> y(static_cast<size_t>(p.tokens * p.ldy), -7.5f);  // gaps must survive
-    const bitnet_kp_i2s_matmul_args args{sizeof args, &w, p.q.data(), p.act_scale.data(),
-                                         p.act_sum.data(), y.data(), p.tokens, p.ldy};
+    const bitnet_kp_i2s_matmul_args args{sizeof args,      &w,       p.q.data(), p.act_scale.data(),
+                                         p.act_sum.data(), y.data(), p.tokens,   p.ldy};
     run_in_pieces(k, args, p.rows, pieces);
     return y;
 }
@@ -161,15 +164,16 @@ void check_i2s(const char* avx_id, const char* scalar_id, int64_t rows, int64_t 
         const I2sProblem p = make_i2s(rng, rows, k, tokens, code3);
         const auto want = run_i2s(scalar(scalar_id), p, {rows});
         const auto got = run_i2s(kernel("cpu-avx512", avx_id), p, pieces);
-        BOOST_TEST(first_difference(want, got).empty(), avx_id << " rows=" << rows << " k=" << k << " tokens="
-                   << tokens << " code3=" << code3 << ": " << first_difference(want, got));
+        BOOST_TEST(first_difference(want, got).empty(), avx_id << " rows=" << rows << " k=" << k
+                                                               << " tokens=" << tokens << " code3=" << code3
+                                                               << ": " << first_difference(want, got));
     }
 }
 
 // Row counts around the 4-row tile, k with a lone trailing block, pieces that
 // start rows at every offset modulo 4.
-const std::vector<std::vector<int64_t>> kGemvShapes = {
-    {1, 128}, {3, 384}, {4, 256}, {5, 640}, {13, 2560}, {7, 8192}, {6, 6912}};
+const std::vector<std::vector<int64_t>> kGemvShapes = {{1, 128},   {3, 384},  {4, 256}, {5, 640},
+                                                       {13, 2560}, {7, 8192}, {6, 6912}};
 const std::vector<int64_t> kRaggedPieces = {1, 2, 5, 3, 7};
 
 BOOST_AUTO_TEST_CASE(gemv_bw_matches_scalar_on_ragged_tiles_and_lone_blocks,
@@ -188,8 +192,8 @@ BOOST_AUTO_TEST_CASE(gemv_vnni_matches_scalar_on_ragged_tiles_and_lone_blocks,
 
 // k = 4224 and 8576 end a 4096 slice with a lone block; 130 tokens cross the
 // 128-token span; 7 tokens leave a 3-token register tile.
-const std::vector<std::vector<int64_t>> kGemmShapes = {
-    {5, 128, 1}, {6, 384, 7}, {9, 4224, 7}, {3, 8576, 5}, {7, 640, 64}, {5, 256, 130}};
+const std::vector<std::vector<int64_t>> kGemmShapes = {{5, 128, 1},  {6, 384, 7},  {9, 4224, 7},
+                                                       {3, 8576, 5}, {7, 640, 64}, {5, 256, 130}};
 
 BOOST_AUTO_TEST_CASE(gemm_bw_matches_scalar_across_slices_and_token_spans,
                      *utf::precondition(Avx512Present())) {
@@ -208,11 +212,15 @@ BOOST_AUTO_TEST_CASE(gemm_vnni_matches_scalar_across_slices_and_token_spans,
 BOOST_AUTO_TEST_CASE(code_three_acts_as_zero_weight, *utf::precondition(Avx512Present())) {
     // Every weight coded 3 (bytes 0xFF): the dot is 0 whatever the activations,
     // although sum(code * q) - sum(q) would be 2 * sum(q) without the remap.
-    I2sProblem p{5, 256, 1, 5, std::vector<uint8_t>(5 * 64, 0xFF), std::vector<int8_t>(256, 100),
+    I2sProblem p{5,      256,     1,   5, std::vector<uint8_t>(5 * 64, 0xFF), std::vector<int8_t>(256, 100),
                  {1.0f}, {25600}, 1.0f};
     const std::vector<float> zeros(5, 0.0f);
-    BOOST_TEST(first_difference(zeros, run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemv.i8.avx512bw"), p, {5})).empty());
-    BOOST_TEST(first_difference(zeros, run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemm.i8.avx512bw"), p, {5})).empty());
+    BOOST_TEST(
+        first_difference(zeros, run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemv.i8.avx512bw"), p, {5}))
+            .empty());
+    BOOST_TEST(
+        first_difference(zeros, run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemm.i8.avx512bw"), p, {5}))
+            .empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_single_code_three_pair_in_valid_rows_still_matches_scalar,
@@ -221,7 +229,8 @@ BOOST_AUTO_TEST_CASE(a_single_code_three_pair_in_valid_rows_still_matches_scalar
     // row, in a paired block or the lone last block (k = 384: blocks 0-1 and 2).
     const bool vnni = (usable_features() & BITNET_CPU_AVX512VNNI) != 0;
     std::vector<std::string> ids = {"cpu-avx512.i2s_gemv.i8.avx512bw", "cpu-avx512.i2s_gemm.i8.avx512bw"};
-    if (vnni) ids.insert(ids.end(), {"cpu-avx512.i2s_gemv.i8.vnni", "cpu-avx512.i2s_gemm.i8.vnni"});
+    if (vnni)
+        ids.insert(ids.end(), {"cpu-avx512.i2s_gemv.i8.vnni", "cpu-avx512.i2s_gemm.i8.vnni"});
     std::mt19937 rng(21);
     const I2sProblem clean = make_i2s(rng, 5, 384, 1, false);
     for (int64_t byte : {int64_t{3}, int64_t{2 * 96 + 40}, int64_t{4 * 96 + 70}}) {
@@ -251,27 +260,35 @@ BOOST_AUTO_TEST_CASE(quantize_is_bitwise_scalar_on_ties_tails_and_non_finite,
     // infinity (s = 0); huge values.
     const int64_t k = 37;
     std::vector<std::vector<float>> rows(6, std::vector<float>(k));
-    for (auto& v : rows[0]) v = normal(rng);
-    for (int64_t i = 0; i < k; ++i) rows[1][i] = (i == 0) ? 127.0f : static_cast<float>(i % 9) - 4.5f;
-    for (auto& v : rows[2]) v = normal(rng) * 1e-9f;
+    for (auto& v : rows[0])
+        v = normal(rng);
+    for (int64_t i = 0; i < k; ++i)
+        rows[1][i] = (i == 0) ? 127.0f : static_cast<float>(i % 9) - 4.5f;
+    for (auto& v : rows[2])
+        v = normal(rng) * 1e-9f;
     rows[3] = rows[0];
     rows[3][17] = nan;
     rows[4] = rows[0];
     rows[4][30] = -inf;
-    for (auto& v : rows[5]) v = normal(rng) * 1e37f;
+    for (auto& v : rows[5])
+        v = normal(rng) * 1e37f;
     std::vector<float> x;
-    for (const auto& r : rows) x.insert(x.end(), r.begin(), r.end());
+    for (const auto& r : rows)
+        x.insert(x.end(), r.begin(), r.end());
     const int64_t tokens = static_cast<int64_t>(rows.size());
 
     auto run = [&](const bitnet_kp_kernel& kern) {
         std::vector<int8_t> q(x.size(), 99);
         std::vector<float> scale(tokens, -1.0f);
         std::vector<int32_t> sum(tokens, -1);
-        const bitnet_kp_quantize_args args{sizeof args, x.data(), q.data(), scale.data(), sum.data(), tokens, k};
+        const bitnet_kp_quantize_args args{sizeof args, x.data(), q.data(), scale.data(),
+                                           sum.data(),  tokens,   k};
         run_in_pieces(kern, args, tokens, {1, 2});
         std::vector<float> flat(scale);
-        for (int32_t s : sum) flat.push_back(static_cast<float>(s));
-        for (int8_t v : q) flat.push_back(v);
+        for (int32_t s : sum)
+            flat.push_back(static_cast<float>(s));
+        for (int8_t v : q)
+            flat.push_back(v);
         return flat;
     };
     const auto want = run(scalar("quantize_i8.f32"));
@@ -287,9 +304,11 @@ BOOST_AUTO_TEST_CASE(rmsnorm_is_bitwise_scalar_in_place_and_out_of_place,
     for (int64_t n : {1, 15, 33, 2560, 6912}) {
         const int64_t tokens = 40;
         std::vector<float> x(static_cast<size_t>(n * tokens));
-        for (auto& v : x) v = negative(rng) ? -magnitude(rng) : magnitude(rng);
+        for (auto& v : x)
+            v = negative(rng) ? -magnitude(rng) : magnitude(rng);
         std::vector<float> w(static_cast<size_t>(n));
-        for (auto& v : w) v = magnitude(rng) * 0.1f;
+        for (auto& v : w)
+            v = magnitude(rng) * 0.1f;
         for (bool in_place : {false, true}) {
             auto run = [&](const bitnet_kp_kernel& kern) {
                 std::vector<float> in(x);
@@ -331,15 +350,20 @@ BOOST_AUTO_TEST_CASE(f16_matmul_matches_scalar_across_slices_and_token_groups,
                      *utf::precondition(Avx512Present())) {
     std::mt19937 rng(3);
     std::normal_distribution<float> normal(0.0f, 2.0f);
-    for (const auto& s : std::vector<std::vector<int64_t>>{{5, 37, 1}, {9, 2560, 1}, {6, 4100, 5}, {3, 16, 9}}) {
+    // 70 rows x 6 tokens: two L2 row blocks of 64 with token groups of 4 and 2.
+    for (const auto& s :
+         std::vector<std::vector<int64_t>>{{5, 37, 1}, {9, 2560, 1}, {6, 4100, 5}, {3, 16, 9}, {70, 48, 6}}) {
         const int64_t rows = s[0], k = s[1], tokens = s[2], ldy = rows + 2;
         std::vector<uint16_t> w(static_cast<size_t>(rows * k));
-        for (auto& v : w) v = random_f16(rng);
+        for (auto& v : w)
+            v = random_f16(rng);
         std::vector<float> x(static_cast<size_t>(tokens * k));
-        for (auto& v : x) v = normal(rng);
+        for (auto& v : x)
+            v = normal(rng);
         auto run = [&](const bitnet_kp_kernel& kern) {
             std::vector<float> y(static_cast<size_t>(tokens * ldy), -3.0f);
-            const bitnet_kp_f16_matmul_args args{sizeof args, w.data(), x.data(), y.data(), tokens, rows, k, ldy};
+            const bitnet_kp_f16_matmul_args args{sizeof args, w.data(), x.data(), y.data(),
+                                                 tokens,      rows,     k,        ldy};
             run_in_pieces(kern, args, rows, kRaggedPieces);
             return y;
         };
@@ -370,22 +394,28 @@ BOOST_AUTO_TEST_CASE(attention_matches_scalar_for_wide_and_ragged_heads,
     std::normal_distribution<float> normal(0.0f, 1.0f);
     // head_dim 40: masked tails; 136: a second 128-wide value tile; 528: q
     // rounded on the fly (beyond the local buffer). GQA 3:1, prompt and decode.
-    struct Shape { int64_t head_dim, pos0, tokens; uint32_t flags; };
-    for (const Shape s : {Shape{40, 0, 6, 0u}, Shape{136, 21, 1, 3u}, Shape{528, 7, 2, 1u},
-                          Shape{64, 300, 1, 3u}}) {
+    struct Shape {
+        int64_t head_dim, pos0, tokens;
+        uint32_t flags;
+    };
+    for (const Shape s :
+         {Shape{40, 0, 6, 0u}, Shape{136, 21, 1, 3u}, Shape{528, 7, 2, 1u}, Shape{64, 300, 1, 3u}}) {
         const int64_t n_heads = 6, n_kv = 2, hd = s.head_dim, ctx = s.pos0 + s.tokens;
         const int64_t stride = n_kv * hd;
         std::vector<float> q(static_cast<size_t>(s.tokens * n_heads * hd));
-        for (auto& v : q) v = normal(rng);
+        for (auto& v : q)
+            v = normal(rng);
         std::vector<uint16_t> kc(static_cast<size_t>(ctx * stride)), vc(kc.size());
-        for (auto& v : kc) v = random_f16(rng);
-        for (auto& v : vc) v = random_f16(rng);
+        for (auto& v : kc)
+            v = random_f16(rng);
+        for (auto& v : vc)
+            v = random_f16(rng);
         const float scale = 1.0f / std::sqrt(static_cast<float>(hd)) * 0.05f;
         auto run = [&](const bitnet_kp_kernel& kern) {
             std::vector<float> out(q.size(), 0.0f), scratch(static_cast<size_t>(n_heads * ctx));
-            const bitnet_kp_attention_args args{sizeof args, q.data(), kc.data(), vc.data(), out.data(),
-                                                scratch.data(), s.tokens, n_heads, n_kv, hd, s.pos0,
-                                                stride, scale, s.flags};
+            const bitnet_kp_attention_args args{sizeof args,    q.data(), kc.data(), vc.data(), out.data(),
+                                                scratch.data(), s.tokens, n_heads,   n_kv,      hd,
+                                                s.pos0,         stride,   scale,     s.flags};
             run_in_pieces(kern, args, n_heads, {1, 4});
             return out;
         };
@@ -413,35 +443,54 @@ BOOST_AUTO_TEST_CASE(q8_matmul_is_bitwise_scalar_on_ragged_rows_tails_and_extrem
     // with a masked tail; the first weight row and token all -128 (the largest
     // products), which an unsigned offset or int16 pairs must not saturate.
     std::vector<std::string> ids = {"cpu-avx512.q8_matmul.i8.avx512bw"};
-    if ((usable_features() & BITNET_CPU_AVX512VNNI) != 0) ids.push_back("cpu-avx512.q8_matmul.i8.vnni");
+    if ((usable_features() & BITNET_CPU_AVX512VNNI) != 0)
+        ids.push_back("cpu-avx512.q8_matmul.i8.vnni");
     std::mt19937 rng(13);
     std::uniform_int_distribution<int> byte(-128, 127);
     std::uniform_real_distribution<float> scale(0.001f, 2.0f);
-    for (const auto& s : std::vector<std::vector<int64_t>>{{19, 100, 1}, {11, 2560, 3}, {5, 33, 6}, {9, 4096, 1}}) {
+    // 300 rows x 2048 x 6 tokens: two L2 row blocks (257 rows each at most).
+    for (const auto& s : std::vector<std::vector<int64_t>>{
+             {19, 100, 1}, {11, 2560, 3}, {5, 33, 6}, {9, 4096, 1}, {300, 2048, 6}}) {
         const int64_t rows = s[0], k = s[1], tokens = s[2], ldy = rows + 1;
         std::vector<int8_t> w(static_cast<size_t>(rows * k)), q(static_cast<size_t>(tokens * k));
-        for (auto& v : w) v = static_cast<int8_t>(byte(rng));
-        for (auto& v : q) v = static_cast<int8_t>(byte(rng));
-        for (int64_t i = 0; i < k; ++i) w[i] = q[i] = -128;
+        for (auto& v : w)
+            v = static_cast<int8_t>(byte(rng));
+        for (auto& v : q)
+            v = static_cast<int8_t>(byte(rng));
+        for (int64_t i = 0; i < k; ++i)
+            w[i] = q[i] = -128;
         std::vector<float> w_scale(static_cast<size_t>(rows)), act_scale(static_cast<size_t>(tokens));
         std::vector<int32_t> w_sum(static_cast<size_t>(rows), 0);
-        for (auto& v : w_scale) v = scale(rng);
-        for (auto& v : act_scale) v = scale(rng) * 100.0f;
+        for (auto& v : w_scale)
+            v = scale(rng);
+        for (auto& v : act_scale)
+            v = scale(rng) * 100.0f;
         for (int64_t r = 0; r < rows; ++r) {
-            for (int64_t i = 0; i < k; ++i) w_sum[r] += w[r * k + i];
+            for (int64_t i = 0; i < k; ++i)
+                w_sum[r] += w[r * k + i];
         }
         auto run = [&](const bitnet_kp_kernel& kern) {
             std::vector<float> y(static_cast<size_t>(tokens * ldy), -2.0f);
-            const bitnet_kp_q8_matmul_args args{sizeof args, w.data(), w_scale.data(), w_sum.data(), q.data(),
-                                                act_scale.data(), y.data(), tokens, rows, k, ldy};
+            const bitnet_kp_q8_matmul_args args{sizeof args,
+                                                w.data(),
+                                                w_scale.data(),
+                                                w_sum.data(),
+                                                q.data(),
+                                                act_scale.data(),
+                                                y.data(),
+                                                tokens,
+                                                rows,
+                                                k,
+                                                ldy};
             run_in_pieces(kern, args, rows, kRaggedPieces);
             return y;
         };
         const auto want = run(scalar("q8_matmul.i8"));
         for (const std::string& id : ids) {
             const auto got = run(kernel("cpu-avx512", id));
-            BOOST_TEST(first_difference(want, got).empty(), id << " rows=" << rows << " k=" << k << " tokens="
-                                                               << tokens << ": " << first_difference(want, got));
+            BOOST_TEST(first_difference(want, got).empty(), id << " rows=" << rows << " k=" << k
+                                                               << " tokens=" << tokens << ": "
+                                                               << first_difference(want, got));
         }
     }
 }
@@ -450,8 +499,12 @@ BOOST_AUTO_TEST_CASE(q8_matmul_is_bitwise_scalar_on_ragged_rows_tails_and_extrem
 
 BOOST_AUTO_TEST_CASE(scores_zero_without_avx512_and_higher_with_vnni) {
     const bitnet_kp_plugin* p = load_plugin("cpu-avx512");
-    bitnet_kp_host host{sizeof(bitnet_kp_host), BITNET_KP_ABI_MAJOR, BITNET_KP_ABI_MINOR,
-                        BITNET_CPU_X86_64 | BITNET_CPU_AVX2 | BITNET_CPU_FMA | BITNET_CPU_F16C, "test", "0"};
+    bitnet_kp_host host{sizeof(bitnet_kp_host),
+                        BITNET_KP_ABI_MAJOR,
+                        BITNET_KP_ABI_MINOR,
+                        BITNET_CPU_X86_64 | BITNET_CPU_AVX2 | BITNET_CPU_FMA | BITNET_CPU_F16C,
+                        "test",
+                        "0"};
     BOOST_TEST(p->score(&host) == 0u);
     host.cpu_features |= kAvx512Base | BITNET_CPU_X86_64;
     const uint32_t base = p->score(&host);
@@ -462,8 +515,8 @@ BOOST_AUTO_TEST_CASE(scores_zero_without_avx512_and_higher_with_vnni) {
     // Each VNNI kernel requires VNNI and outranks its AVX-512BW sibling.
     const uint32_t stride = p->kernels[0].struct_size;
     for (uint32_t i = 0; i < p->n_kernels; ++i) {
-        const auto* k = reinterpret_cast<const bitnet_kp_kernel*>(
-            reinterpret_cast<const char*>(p->kernels) + size_t{i} * stride);
+        const auto* k = reinterpret_cast<const bitnet_kp_kernel*>(reinterpret_cast<const char*>(p->kernels) +
+                                                                  size_t{i} * stride);
         const bool is_vnni = std::string(k->id).ends_with(".vnni");
         BOOST_TEST(((k->required_features & BITNET_CPU_AVX512VNNI) != 0) == is_vnni, k->id);
         BOOST_TEST((k->required_features & kAvx512Base) == kAvx512Base, k->id);

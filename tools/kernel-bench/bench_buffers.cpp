@@ -35,12 +35,15 @@ uint64_t four_f16(Random& rng) {
 
 }  // namespace
 
-void FilledBuffer::Free::operator()(std::byte* p) const { std::free(p); }
+void FilledBuffer::Free::operator()(std::byte* p) const {
+    std::free(p);
+}
 
 FilledBuffer::FilledBuffer(size_t bytes, uint64_t seed) : size_(bytes) {
     const size_t rounded = (bytes + kPage - 1) / kPage * kPage;
     data_.reset(static_cast<std::byte*>(std::aligned_alloc(kPage, rounded)));
-    if (!data_) throw std::bad_alloc();
+    if (!data_)
+        throw std::bad_alloc();
     Random rng{seed | 1};
     for (size_t i = 0; i < rounded; i += 8) {
         const uint64_t v = rng.next();
@@ -58,10 +61,13 @@ const WeightCopies& weight_copies(WeightKind kind, int64_t rows, int64_t k) {
     static WeightKind cached_kind{};
     static int64_t cached_rows = -1, cached_k = -1;
     static WeightCopies cached;
-    if (kind == cached_kind && rows == cached_rows && k == cached_k) return cached;
+    if (kind == cached_kind && rows == cached_rows && k == cached_k)
+        return cached;
     cached = WeightCopies{};  // free the previous shape first
     WeightCopies w;
-    w.bytes = static_cast<size_t>(kind == WeightKind::kI2s ? rows * k / 4 : kind == WeightKind::kI8 ? rows * k : rows * k * 2);
+    w.bytes = static_cast<size_t>(kind == WeightKind::kI2s  ? rows * k / 4
+                                  : kind == WeightKind::kI8 ? rows * k
+                                                            : rows * k * 2);
     w.stride = (w.bytes + kPage - 1) / kPage * kPage;
     w.copies = (pool_bytes() + w.stride - 1) / w.stride;
     w.storage = FilledBuffer(w.copies * w.stride, 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(rows * k));

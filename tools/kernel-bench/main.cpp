@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
         for (int i = 0; i < argc; ++i) {
             if (std::strncmp(argv[i], "--threads=", 10) == 0) {
                 threads = static_cast<unsigned>(std::strtoul(argv[i] + 10, nullptr, 10));
-                if (threads == 0) threads = 1;
+                if (threads == 0)
+                    threads = 1;
             } else {
                 args.push_back(argv[i]);
             }
@@ -41,7 +42,8 @@ int main(int argc, char** argv) {
         benchmark::AddCustomContext("cpu_features", bitnet::kernels::feature_names(cpu.usable));
         benchmark::AddCustomContext("weight_pool_mib", std::to_string(bitnet::bench::pool_bytes() >> 20));
         for (const auto& p : registry.plugins()) {
-            const std::string what = p.usable() ? "score " + std::to_string(p.score) : "rejected: " + p.rejected;
+            const std::string what =
+                p.usable() ? "score " + std::to_string(p.score) : "rejected: " + p.rejected;
             benchmark::AddCustomContext("plugin " + (p.name.empty() ? p.path : p.name), what);
         }
 

@@ -33,7 +33,8 @@ constexpr int64_t kGrain = 16;
 
 ThreadPool& pool(unsigned threads) {
     static std::unique_ptr<ThreadPool> p;
-    if (!p || p->size() != threads) p = std::make_unique<ThreadPool>(threads);
+    if (!p || p->size() != threads)
+        p = std::make_unique<ThreadPool>(threads);
     return *p;
 }
 
@@ -42,7 +43,8 @@ void set_counters(benchmark::State& state, double weight_bytes, double macs) {
     // Shown as e.g. "weight_bytes=26.1G/s": decimal giga, per second.
     state.counters["weight_bytes"] =
         benchmark::Counter(weight_bytes * iters, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
-    state.counters["MACs"] = benchmark::Counter(macs * iters, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+    state.counters["MACs"] =
+        benchmark::Counter(macs * iters, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 
 void run_i2s(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape, int64_t tokens,
@@ -53,12 +55,13 @@ void run_i2s(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shap
     std::vector<int32_t> act_sum(static_cast<size_t>(tokens));
     const auto* qs = reinterpret_cast<const int8_t*>(q.data());
     for (int64_t t = 0; t < tokens; ++t) {
-        for (int64_t i = 0; i < shape.k; ++i) act_sum[t] += qs[t * shape.k + i];
+        for (int64_t i = 0; i < shape.k; ++i)
+            act_sum[t] += qs[t * shape.k + i];
     }
     std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
     bitnet_kp_i2s_weights w{sizeof w, nullptr, nullptr, shape.rows, shape.k, 0.5f};
-    bitnet_kp_i2s_matmul_args args{sizeof args, &w, qs, act_scale.data(), act_sum.data(),
-                                   y.data(), tokens, shape.rows};
+    bitnet_kp_i2s_matmul_args args{sizeof args,    &w,       qs,     act_scale.data(),
+                                   act_sum.data(), y.data(), tokens, shape.rows};
     ThreadPool& tp = pool(threads);
     size_t i = 0;
     for (auto _ : state) {
@@ -67,17 +70,20 @@ void run_i2s(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shap
         benchmark::DoNotOptimize(y.data());
         benchmark::ClobberMemory();
     }
-    set_counters(state, static_cast<double>(copies.bytes),
-                 static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+    set_counters(
+        state, static_cast<double>(copies.bytes),
+        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
 }
 
 void run_f16(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape, int64_t tokens,
              unsigned threads) {
     const WeightCopies& copies = weight_copies(WeightKind::kF16, shape.rows, shape.k);
     std::vector<float> x(static_cast<size_t>(tokens * shape.k));
-    for (size_t j = 0; j < x.size(); ++j) x[j] = static_cast<float>(static_cast<int>(j % 97) - 48) / 32.0f;
+    for (size_t j = 0; j < x.size(); ++j)
+        x[j] = static_cast<float>(static_cast<int>(j % 97) - 48) / 32.0f;
     std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
-    bitnet_kp_f16_matmul_args args{sizeof args, nullptr, x.data(), y.data(), tokens, shape.rows, shape.k, shape.rows};
+    bitnet_kp_f16_matmul_args args{sizeof args, nullptr,    x.data(), y.data(),
+                                   tokens,      shape.rows, shape.k,  shape.rows};
     ThreadPool& tp = pool(threads);
     size_t i = 0;
     for (auto _ : state) {
@@ -86,8 +92,9 @@ void run_f16(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shap
         benchmark::DoNotOptimize(y.data());
         benchmark::ClobberMemory();
     }
-    set_counters(state, static_cast<double>(copies.bytes),
-                 static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+    set_counters(
+        state, static_cast<double>(copies.bytes),
+        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
 }
 
 // The opt-in int8 head (ABI 1.1): per-row scales and sums as the runtime makes them.
@@ -95,12 +102,14 @@ void run_q8(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape
             unsigned threads) {
     const WeightCopies& copies = weight_copies(WeightKind::kI8, shape.rows, shape.k);
     const FilledBuffer q(static_cast<size_t>(tokens * shape.k), 23);
-    std::vector<float> w_scale(static_cast<size_t>(shape.rows), 0.01f), act_scale(static_cast<size_t>(tokens), 12.5f);
+    std::vector<float> w_scale(static_cast<size_t>(shape.rows), 0.01f),
+        act_scale(static_cast<size_t>(tokens), 12.5f);
     std::vector<int32_t> w_sum(static_cast<size_t>(shape.rows), 0);  // values do not affect timing
     std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
-    bitnet_kp_q8_matmul_args args{sizeof args, nullptr, w_scale.data(), w_sum.data(),
-                                  reinterpret_cast<const int8_t*>(q.data()), act_scale.data(), y.data(),
-                                  tokens, shape.rows, shape.k, shape.rows};
+    bitnet_kp_q8_matmul_args args{
+        sizeof args,      nullptr,  w_scale.data(), w_sum.data(), reinterpret_cast<const int8_t*>(q.data()),
+        act_scale.data(), y.data(), tokens,         shape.rows,   shape.k,
+        shape.rows};
     ThreadPool& tp = pool(threads);
     size_t i = 0;
     for (auto _ : state) {
@@ -109,8 +118,9 @@ void run_q8(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape
         benchmark::DoNotOptimize(y.data());
         benchmark::ClobberMemory();
     }
-    set_counters(state, static_cast<double>(copies.bytes),
-                 static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+    set_counters(
+        state, static_cast<double>(copies.bytes),
+        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
 }
 
 std::string bench_name(const bitnet_kp_kernel* k, const Shape& s, int64_t tokens, unsigned threads) {
@@ -124,29 +134,35 @@ void register_matmul_benchmarks(const kernels::Registry& registry, unsigned thre
     // Shape-major order: all kernels of one shape share the cached weight copies.
     std::vector<const bitnet_kp_kernel*> runnable;
     for (const kernels::PluginInfo& p : registry.plugins()) {
-        if (!p.usable()) continue;
+        if (!p.usable())
+            continue;
         for (const bitnet_kp_kernel* k : p.kernels) {
-            if ((k->required_features & registry.cpu_features()) == k->required_features) runnable.push_back(k);
+            if ((k->required_features & registry.cpu_features()) == k->required_features)
+                runnable.push_back(k);
         }
     }
     for (const Shape& s : kTernaryShapes) {
         for (const bitnet_kp_kernel* k : runnable) {
             const bool gemv = k->op == BITNET_OP_I2S_GEMV;
-            if (!gemv && k->op != BITNET_OP_I2S_GEMM) continue;
+            if (!gemv && k->op != BITNET_OP_I2S_GEMM)
+                continue;
             for (int64_t tokens : {int64_t{1}, int64_t{128}}) {
-                if (gemv && tokens != 1) continue;  // GEMV is the one-token op
-                benchmark::RegisterBenchmark(bench_name(k, s, tokens, threads).c_str(), run_i2s, k, s, tokens, threads)
+                if (gemv && tokens != 1)
+                    continue;  // GEMV is the one-token op
+                benchmark::RegisterBenchmark(bench_name(k, s, tokens, threads).c_str(), run_i2s, k, s, tokens,
+                                             threads)
                     ->UseRealTime()
                     ->Unit(benchmark::kMicrosecond);
             }
         }
     }
     for (const bitnet_kp_kernel* k : runnable) {
-        if (k->op != BITNET_OP_F16_MATMUL && k->op != BITNET_OP_Q8_MATMUL) continue;
+        if (k->op != BITNET_OP_F16_MATMUL && k->op != BITNET_OP_Q8_MATMUL)
+            continue;
         const auto run = k->op == BITNET_OP_F16_MATMUL ? run_f16 : run_q8;
         for (int64_t tokens : {int64_t{1}, int64_t{128}}) {
-            benchmark::RegisterBenchmark(bench_name(k, kHeadShape, tokens, threads).c_str(), run, k, kHeadShape,
-                                         tokens, threads)
+            benchmark::RegisterBenchmark(bench_name(k, kHeadShape, tokens, threads).c_str(), run, k,
+                                         kHeadShape, tokens, threads)
                 ->UseRealTime()
                 ->Unit(benchmark::kMillisecond);
         }

@@ -2,8 +2,8 @@
 // the CPU allows, split over the thread pool like a kernel. It is the ceiling a
 // bandwidth-bound GEMV can approach, measured in the same run.
 #include <benchmark/benchmark.h>
-#include <bitnet/cpu_features.hpp>
 #include <bitnet/kernel_plugin.h>
+#include <bitnet/cpu_features.hpp>
 #include <bitnet/thread_pool.hpp>
 
 #include <atomic>
@@ -64,8 +64,9 @@ void read_bandwidth(benchmark::State& state, unsigned threads) {
         });
     }
     benchmark::DoNotOptimize(sink.load());
-    state.counters["bytes"] = benchmark::Counter(static_cast<double>(bytes) * static_cast<double>(state.iterations()),
-                                                 benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+    state.counters["bytes"] =
+        benchmark::Counter(static_cast<double>(bytes) * static_cast<double>(state.iterations()),
+                           benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
     state.SetLabel(avx512 ? "avx512 loads" : "generic loads");
 }
 
@@ -74,8 +75,9 @@ void read_bandwidth(benchmark::State& state, unsigned threads) {
 void register_read_bandwidth(unsigned threads) {
     // 1 GiB: far beyond any cache; 64 MiB: what cycling weight copies must beat.
     for (int64_t mb : {int64_t{1024}, int64_t{64}}) {
-        benchmark::RegisterBenchmark(("read_bandwidth/MiB:" + std::to_string(mb) + "/threads:" + std::to_string(threads)).c_str(),
-                                     read_bandwidth, threads)
+        benchmark::RegisterBenchmark(
+            ("read_bandwidth/MiB:" + std::to_string(mb) + "/threads:" + std::to_string(threads)).c_str(),
+            read_bandwidth, threads)
             ->Arg(mb)
             ->UseRealTime()
             ->Unit(benchmark::kMillisecond);
