@@ -1,0 +1,57 @@
+// `bitnet-bench baseline compare OLD NEW`: per run (plugin, threads, prompt) and
+// metric, the change from OLD to NEW, the kernels that changed, and whether the
+// generated ids are identical, old to new and across the runs of one prompt.
+// Thresholds as BitNet-rs: within ±5% is noise, more than 20% worse a regression.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "baseline_set.hpp"
+
+namespace bitnet::bench {
+
+enum class MetricStatus { Same, Better, Worse, Regression };
+const char* status_name(MetricStatus s);
+
+struct MetricChange {
+    std::string name;        // "decode_tok_per_s", ...
+    std::string label;       // "decode t/s"
+    bool higher_is_better{true};
+    double old_value{0};
+    double new_value{0};
+    double change_pct{0};    // (new - old) / old
+    MetricStatus status{MetricStatus::Same};
+};
+
+struct KernelChange {
+    std::string op;
+    std::string old_kernel;  // "" when the op had none
+    std::string new_kernel;
+};
+
+struct RunComparison {
+    std::string key;
+    std::vector<MetricChange> metrics;
+    std::vector<KernelChange> kernels;
+    bool ids_identical{true};
+    size_t old_ids{0}, new_ids{0};
+    size_t first_difference{0};  // index of the first differing id when not identical
+};
+
+struct Comparison {
+    std::string old_source, new_source;
+    std::vector<RunComparison> runs;
+    std::vector<std::string> only_in_old, only_in_new;
+    bool new_runs_agree{true};     // every NEW run of a prompt generated the same ids
+    std::vector<std::string> warnings;
+    bool regression{false};
+    bool answers_changed{false};
+    int exit_code() const;
+};
+
+// Throws bitnet::Error when OLD and NEW ran different models (by SHA-256): a
+// speed comparison across models would mean nothing.
+Comparison compare_baselines(const BaselineSet& old_set, const BaselineSet& new_set);
+
+}  // namespace bitnet::bench
