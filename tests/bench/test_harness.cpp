@@ -1,0 +1,308 @@
+// The baseline harness end to end on the tiny synthetic preset: `baseline run`
+// over every runnable plugin and auto, `compare` with itself, a deliberately
+// slowed and a deliberately altered plugin (tests/bench/proxy_plugin.cpp) giving
+// the regression and answer-change exit codes, the thresholds on edited
+// receipts, and the refusals (wrong model, unverifiable receipt).
+#define BOOST_TEST_MODULE bench_harness
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include "bench_test_util.hpp"
+#include "bitnet/engine.hpp"
+#include "bitnet/sha256.hpp"
+
+namespace {
+
+using namespace bitnet::test;
+
+constexpr int kExitSame = 0, kExitError = 1, kExitRegression = 2, kExitAnswers = 3, kExitBoth = 4;
+
+// Everything the cases share, made once: the workload, the cached model, a
+// baseline of every plugin and one per proxy variant.
+struct Harness {
+    ScratchDir dir{"harness"};
+    std::string workload = dir / "tiny.json";
+    std::string models = dir / "models";
+    CommandResult all, plain, slow, altered;
+
+    CommandResult run(const std::string& out, std::vector<std::string> extra = {},
+                      const std::vector<std::string>& env = kCleanEnv, const std::string& wl = "") {
+        std::vector<std::string> args{"baseline", "run", "--workload", wl.empty() ? workload : wl,
+                                      "--out", dir / out, "--model-dir", models};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return run_command(kBench, args, env);
+    }
+    CommandResult proxy(const std::string& variant) {
+        return run(variant, {"--backend", "bench-proxy", "--plugin-dir", kProxyDir + "/bench-proxy-" + variant});
+    }
+    Harness() {
+        write_json(workload, tiny_workload());
+        all = run("all");
+        plain = proxy("plain");
+        slow = proxy("slow");
+        altered = proxy("altered");
+    }
+};
+
+Harness& harness() {
+    static Harness h;
+    return h;
+}
+
+CommandResult compare(const std::string& old_path, const std::string& new_path, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"baseline", "compare", old_path, new_path};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_command(kBench, args, kCleanEnv);
+}
+
+boost::json::value compare_json(const std::string& old_path, const std::string& new_path, int& exit_code) {
+    const auto r = compare(old_path, new_path, {"--format", "json"});
+    BOOST_TEST_INFO("stderr: " << r.err);
+    exit_code = r.exit_code;
+    return boost::json::parse(r.out);
+}
+
+std::vector<std::string> runnable_plugins() {
+    bitnet::EngineOptions o;
+    o.use_environment = false;
+    const auto setup = bitnet::discover_kernels(o);
+    std::vector<std::string> names;
+    for (const auto& p : setup.registry->plugins())
+        if (p.usable()) names.push_back(p.name);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+std::string model_file() { return harness().models + "/synth-tiny-seed3-synthvocab.gguf"; }
+
+// A copy of the cpu-scalar receipt of the full run with one performance field scaled.
+std::string edited_receipt(const std::string& name, const char* field, double factor) {
+    auto& h = harness();
+    auto doc = read_json(h.dir / "all/cpu-scalar-t2.receipt.json");
+    auto& perf = doc.at("performance").as_object();
+    perf[field] = perf.at(field).to_number<double>() * factor;
+    if (std::string(field) == "peak_rss_bytes") perf[field] = std::llround(perf.at(field).to_number<double>());
+    const std::string path = h.dir / (name + ".receipt.json");
+    write_json(path, doc);
+    return path;
+}
+
+const boost::json::object& metric(const boost::json::value& cmp, const std::string& name) {
+    for (const auto& m : cmp.at("runs").at(0).at("metrics").as_array())
+        if (m.at("metric").as_string() == name) return m.as_object();
+    throw std::runtime_error("no metric " + name);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(baseline_run_measures_every_runnable_plugin_and_auto) {
+    auto& h = harness();
+    BOOST_TEST_INFO("stderr: " << h.all.err);
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    const auto summary = read_json(h.dir / "all/summary.json");
+    std::vector<std::string> keys;
+    for (const auto& r : summary.at("runs").as_array()) keys.emplace_back(r.at("key").as_string());
+    std::vector<std::string> expected;
+    for (const auto& p : runnable_plugins()) expected.push_back(p + "-t2");
+    expected.push_back("auto-t2");
+    BOOST_TEST(keys == expected, boost::test_tools::per_element());
+    BOOST_TEST(summary.at("answers_identical").as_bool());
+    for (const auto& r : summary.at("runs").as_array())
+        BOOST_TEST(r.at("record").at("repetitions").as_array().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(every_baseline_receipt_verifies_and_pins_the_model) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    const std::string sha = bitnet::util::sha256_file_hex(model_file());
+    const auto size = static_cast<int64_t>(std::filesystem::file_size(model_file()));
+    std::vector<int64_t> first_ids;
+    const auto summary = read_json(h.dir / "all/summary.json");
+    for (const auto& r : summary.at("runs").as_array()) {
+        const std::string path = h.dir / ("all/" + std::string(r.at("receipt").as_string()));
+        const auto v = run_command(kReceiptTool, {"verify", path}, kCleanEnv);
+        BOOST_TEST_INFO(path << ": " << v.out << v.err);
+        BOOST_TEST(v.exit_code == 0);
+        const auto receipt = read_json(path);
+        BOOST_TEST(receipt.at("model").at("sha256").as_string() == sha);
+        BOOST_TEST(receipt.at("model").at("size_bytes").to_number<int64_t>() == size);
+        const auto ids = generated_ids(receipt);
+        BOOST_TEST(ids.size() == 12u);
+        if (first_ids.empty()) first_ids = ids;
+        BOOST_TEST(ids == first_ids, boost::test_tools::per_element());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(compare_of_a_baseline_with_itself_exits_0) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    const auto r = compare(h.dir / "all", h.dir / "all");
+    BOOST_TEST_INFO("stdout: " << r.out << "stderr: " << r.err);
+    BOOST_TEST(r.exit_code == kExitSame);
+    BOOST_TEST(r.out.find("result: same (exit 0)") != std::string::npos);
+    BOOST_TEST(r.out.find("REGRESSION") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(plain_proxy_plugin_answers_like_cpu_scalar) {
+    auto& h = harness();
+    BOOST_TEST_INFO("stderr: " << h.plain.err);
+    BOOST_REQUIRE_EQUAL(h.plain.exit_code, kExitSame);
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    const auto proxy = generated_ids(read_json(h.dir / "plain/bench-proxy-t2.receipt.json"));
+    const auto scalar = generated_ids(read_json(h.dir / "all/cpu-scalar-t2.receipt.json"));
+    BOOST_TEST(proxy == scalar, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(slowed_plugin_run_exits_with_the_regression_code) {
+    auto& h = harness();
+    BOOST_TEST_INFO("stderr: " << h.slow.err);
+    BOOST_REQUIRE_EQUAL(h.plain.exit_code, kExitSame);
+    BOOST_REQUIRE_EQUAL(h.slow.exit_code, kExitSame);
+    int code = -1;
+    const auto cmp = compare_json(h.dir / "plain", h.dir / "slow", code);
+    BOOST_TEST_INFO(boost::json::serialize(cmp));
+    BOOST_TEST(code == kExitRegression);
+    BOOST_TEST(cmp.at("regression").as_bool());
+    BOOST_TEST(!cmp.at("answers_changed").as_bool());
+    BOOST_TEST(metric(cmp, "decode_tok_per_s").at("status").as_string() == "REGRESSION");
+    // The proxy's kernels carry the variant in their IDs: compare lists them.
+    bool gemv_changed = false;
+    for (const auto& k : cmp.at("runs").at(0).at("kernels_changed").as_array())
+        gemv_changed = gemv_changed || (k.at("op").as_string() == "i2s_gemv" &&
+                                        k.at("new").as_string() == "bench-proxy.i2s_gemv.i8.slow");
+    BOOST_TEST(gemv_changed);
+}
+
+BOOST_AUTO_TEST_CASE(altered_plugin_run_exits_with_the_answer_change_code) {
+    auto& h = harness();
+    BOOST_TEST_INFO("stderr: " << h.altered.err);
+    BOOST_REQUIRE_EQUAL(h.plain.exit_code, kExitSame);
+    BOOST_REQUIRE_EQUAL(h.altered.exit_code, kExitSame);
+    int code = -1;
+    const auto cmp = compare_json(h.dir / "plain", h.dir / "altered", code);
+    BOOST_TEST_INFO(boost::json::serialize(cmp));
+    // Its speed is not under test: noise may add a regression (exit 4), never hide the answers.
+    BOOST_TEST((code == kExitAnswers || code == kExitBoth));
+    BOOST_TEST(code == (cmp.at("regression").as_bool() ? kExitBoth : kExitAnswers));
+    BOOST_TEST(cmp.at("answers_changed").as_bool());
+    BOOST_TEST(!cmp.at("runs").at(0).at("ids_identical").as_bool());
+}
+
+BOOST_AUTO_TEST_CASE(compare_applies_the_noise_and_regression_thresholds) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    const std::string old_path = edited_receipt("old", "decode_tok_per_s", 1.0);
+    struct Case {
+        const char* field;
+        double factor;
+        const char* status;
+        int exit_code;
+    };
+    const Case cases[] = {
+        {"decode_tok_per_s", 0.96, "same", kExitSame},        {"decode_tok_per_s", 0.90, "worse", kExitSame},
+        {"decode_tok_per_s", 0.75, "REGRESSION", kExitRegression}, {"decode_tok_per_s", 1.50, "better", kExitSame},
+        {"prefill_tok_per_s", 0.70, "REGRESSION", kExitRegression}, {"ttft_ms", 1.10, "worse", kExitSame},
+        {"ttft_ms", 1.30, "REGRESSION", kExitRegression},     {"ttft_ms", 0.50, "better", kExitSame},
+        {"peak_rss_bytes", 1.25, "REGRESSION", kExitRegression},
+    };
+    for (const auto& c : cases) {
+        int code = -1;
+        const auto cmp = compare_json(old_path, edited_receipt("new", c.field, c.factor), code);
+        BOOST_TEST_CONTEXT(c.field << " x " << c.factor) {
+            BOOST_TEST(code == c.exit_code);
+            BOOST_TEST(metric(cmp, c.field).at("status").as_string() == c.status);
+            BOOST_TEST(metric(cmp, c.field).at("change_pct").to_number<double>() ==
+                       (c.factor - 1) * 100, boost::test_tools::tolerance(1e-3));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(compare_refuses_a_receipt_that_fails_verification) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    const auto r = compare(edited_receipt("good", "decode_tok_per_s", 1.0), edited_receipt("zero", "decode_tok_per_s", 0));
+    BOOST_TEST_INFO("stderr: " << r.err);
+    BOOST_TEST(r.exit_code == kExitError);
+    BOOST_TEST(r.err.find("rule speed") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(compare_refuses_runs_of_different_models) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    const std::string other = h.dir / "other.json";
+    write_json(other, tiny_workload(4));
+    const auto run = h.run("other-model", {"--backend", "cpu-scalar"}, kCleanEnv, other);
+    BOOST_TEST_INFO("stderr: " << run.err);
+    BOOST_REQUIRE_EQUAL(run.exit_code, kExitSame);
+    const auto r = compare(h.dir / "all", h.dir / "other-model");
+    BOOST_TEST_INFO("stderr: " << r.err);
+    BOOST_TEST(r.exit_code == kExitError);
+    BOOST_TEST(r.err.find("ran different models") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(run_refuses_a_model_other_than_the_pinned_one) {
+    auto& h = harness();
+    auto pinned = tiny_workload();
+    pinned["model"].as_object()["sha256"] = std::string(64, '0');
+    const std::string wl = h.dir / "pinned.json";
+    write_json(wl, pinned);
+    auto r = h.run("pinned", {"--backend", "cpu-scalar"}, kCleanEnv, wl);
+    BOOST_TEST_INFO("stderr: " << r.err);
+    BOOST_TEST(r.exit_code == kExitError);
+    BOOST_TEST(r.err.find("not the workload's model") != std::string::npos);
+
+    pinned["model"].as_object().erase("sha256");
+    pinned["model"].as_object()["size_bytes"] = 1187801088;  // the 2B-4T preset's size
+    write_json(wl, pinned);
+    r = h.run("pinned", {"--backend", "cpu-scalar"}, kCleanEnv, wl);
+    BOOST_TEST_INFO("stderr: " << r.err);
+    BOOST_TEST(r.exit_code == kExitError);
+    BOOST_TEST(r.err.find("not the workload's model") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(deterministic_environment_forces_greedy_and_the_seed) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    auto sampled = tiny_workload();
+    sampled["sampling"] = boost::json::object{{"temperature", 0.8}, {"seed", 7}};
+    const std::string wl = h.dir / "sampled.json";
+    write_json(wl, sampled);
+
+    auto r = h.run("det", {"--backend", "cpu-scalar", "--repetitions", "1"}, env_with({"BITNET_DETERMINISTIC=1"}), wl);
+    BOOST_TEST_INFO("stderr: " << r.err);
+    BOOST_REQUIRE_EQUAL(r.exit_code, kExitSame);
+    auto receipt = read_json(h.dir / "det/cpu-scalar-t2.receipt.json");
+    BOOST_TEST(receipt.at("settings").at("sampling").at("temperature").to_number<double>() == 0.0);
+    BOOST_TEST(receipt.at("settings").at("sampling").at("seed").to_number<int64_t>() == 42);
+    // Greedy: the same ids as the greedy workload's run.
+    BOOST_TEST(generated_ids(receipt) == generated_ids(read_json(h.dir / "all/cpu-scalar-t2.receipt.json")),
+               boost::test_tools::per_element());
+
+    r = h.run("det-seed", {"--backend", "cpu-scalar", "--repetitions", "1"},
+              env_with({"BITNET_DETERMINISTIC=1", "BITNET_SEED=9"}), wl);
+    BOOST_REQUIRE_EQUAL(r.exit_code, kExitSame);
+    receipt = read_json(h.dir / "det-seed/cpu-scalar-t2.receipt.json");
+    BOOST_TEST(receipt.at("settings").at("sampling").at("seed").to_number<int64_t>() == 9);
+}
+
+BOOST_AUTO_TEST_CASE(plot_writes_a_png_of_the_comparison) {
+    auto& h = harness();
+    const auto probe = run_command("/usr/bin/python3", {"-c", "import matplotlib"}, kCleanEnv);
+    if (probe.exit_code != 0) {
+        BOOST_TEST_MESSAGE("skipped: /usr/bin/python3 has no matplotlib (scripts/setup-debian.sh installs it)");
+        return;
+    }
+    BOOST_REQUIRE_EQUAL(h.slow.exit_code, kExitSame);
+    const std::string png = h.dir / "plot.png";
+    const auto r = compare(h.dir / "plain", h.dir / "slow", {"--plot", png});
+    BOOST_TEST_INFO("stderr: " << r.err);
+    BOOST_TEST(r.exit_code == kExitRegression);
+    std::ifstream in(png, std::ios::binary);
+    char sig[8] = {};
+    in.read(sig, 8);
+    BOOST_TEST(std::string(sig, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
+}
