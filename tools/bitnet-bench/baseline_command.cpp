@@ -33,7 +33,7 @@ constexpr const char* kUsage =
     "compare  OLD and NEW are baseline directories, summary files, receipt directories or\n"
     "         single receipts; every receipt is verified first. Per run and metric (decode\n"
     "         and prefill tok/s, time to first token, peak RSS) the change in percent:\n"
-    "         within ±5% is noise, more than 20% worse is a regression. Also the kernels\n"
+    "         within +/-5% is noise, more than 20% worse is a regression. Also the kernels\n"
     "         that changed and whether generated ids are identical, OLD to NEW and across\n"
     "         NEW's runs of a prompt.\n"
     "cpu-class prints this machine's class (vendor-family-arch-tier), the directory name\n"

@@ -26,13 +26,15 @@ constexpr const char* kUsage =
     "Runs llama-bench's two tests for every backend x head precision x thread count:\n"
     "pp N evaluates N prompt tokens as one batch; tg N generates N tokens one at a time\n"
     "after a one-token prompt. Each test runs once untimed, then -r times; the table\n"
-    "gives mean ± standard deviation and the median of tokens/s, and the median as a\n"
+    "gives mean +/- standard deviation and the median of tokens/s, and the median as a\n"
     "fraction of the memory-bandwidth limit: read bandwidth (measured after the tests,\n"
     "same thread count) / bytes one decode step reads (ternary weights + head + norms);\n"
     "a pp batch reads them once for all its tokens. Lists take commas or repeats.\n"
     "\n"
     "Environment: BITNET_DETERMINISTIC=1 fixes the test tokens and the receipt run's\n"
-    "sampling (greedy, seed 42); BITNET_SEED=N sets the seed.\n";
+    "sampling (greedy, seed 42); BITNET_SEED=N sets the seed.\n"
+    "Exit codes: 0 done, 1 error; baseline compare adds 2 (regression), 3 (generated\n"
+    "ids changed) and 4 (both).\n";
 
 unsigned to_threads(int n) { return static_cast<unsigned>(n); }
 

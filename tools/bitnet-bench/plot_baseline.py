@@ -1,12 +1,12 @@
-#!/usr/bin/env python3
 """Draws a `bitnet-bench baseline compare` result as grouped bars.
 
-usage: bitnet-bench-plot.py COMPARISON.json OUT.png
+usage: python3 bitnet-bench-plot.py COMPARISON.json OUT.png
 
 One panel per metric (decode and prefill tokens/s, time to first token, peak
 RSS), one pair of bars per run (OLD, NEW), the change in percent over each NEW
-bar, coloured by its status. bitnet-bench writes the JSON and calls this script;
-it needs Debian's python3-matplotlib.
+bar, coloured by its status. bitnet-bench writes the JSON and runs this script
+with python3 (a data file, not an executable); it needs Debian's
+python3-matplotlib.
 """
 import json
 import sys
