@@ -71,6 +71,17 @@ const WeightCopies& weight_copies(WeightKind kind, int64_t rows, int64_t k) {
     w.stride = (w.bytes + kPage - 1) / kPage * kPage;
     w.copies = (pool_bytes() + w.stride - 1) / w.stride;
     w.storage = FilledBuffer(w.copies * w.stride, 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(rows * k));
+    if (kind == WeightKind::kI2s) {
+        // Valid files hold codes 0..2 only, and kernels may take a slower exact
+        // path for code 3: turn every 3 into 1 (clear the high bit of the pair).
+        for (size_t i = 0; i + 8 <= w.storage.size(); i += 8) {
+            uint64_t v;
+            std::memcpy(&v, w.storage.data() + i, 8);
+            const uint64_t threes = v & (v >> 1) & 0x5555555555555555ull;
+            v &= ~(threes << 1);
+            std::memcpy(w.storage.data() + i, &v, 8);
+        }
+    }
     if (kind == WeightKind::kF16) {
         Random rng{static_cast<uint64_t>(rows) * 7919 + 1};
         for (size_t i = 0; i + 8 <= w.storage.size(); i += 8) {

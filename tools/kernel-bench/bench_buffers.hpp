@@ -29,8 +29,8 @@ private:
 enum class WeightKind { kI2s, kF16, kI8 };
 
 // Copies of one [rows x k] weight, `stride` bytes apart, together at least the
-// pool size (BITNET_BENCH_POOL_MB, default 1024). I2S and I8 copies are random
-// bytes; F16 copies random finite normal halves.
+// pool size (BITNET_BENCH_POOL_MB, default 1024). I2S copies are random valid
+// codes (0..2), I8 random bytes, F16 random finite normal halves.
 struct WeightCopies {
     FilledBuffer storage;
     size_t bytes{0};   // one copy
