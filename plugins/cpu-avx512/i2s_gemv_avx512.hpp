@@ -15,9 +15,13 @@
 namespace bitnet::avx512 {
 namespace {
 
-// dots[i] = sum over the row of code * q, for R consecutive rows from `row`.
+constexpr int kStreams = 4;
+// Software prefetch distance within each stream, into L2.
+constexpr int64_t kPrefetchBytes = 2048;
+
+// dots[i] = sum over row i of code * q, for the R rows at rows[i].
 template <class Dot, int R>
-void gemv_rows(const CodeDecoder& decoder, const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k,
+void gemv_rows(const CodeDecoder& decoder, const uint8_t* const rows[R], const int8_t* q, int64_t k,
                int32_t dots[R]) {
     __m512i acc_a[R];
     __m512i acc_b[R];
@@ -33,10 +37,8 @@ void gemv_rows(const CodeDecoder& decoder, const uint8_t* row, int64_t row_bytes
         load_activation_planes(q + c * kChunkWeights, lone_block, acts);
 #pragma GCC unroll 8
         for (int i = 0; i < R; ++i) {
-            const uint8_t* chunk = row + i * row_bytes + c * kChunkBytes;
-            // The same spot two tiles ahead, into L2: tiles are contiguous, so
-            // this is a fixed distance in the file whatever the shape.
-            _mm_prefetch(reinterpret_cast<const char*>(chunk + 2 * R * row_bytes), _MM_HINT_T1);
+            const uint8_t* chunk = rows[i] + c * kChunkBytes;
+            _mm_prefetch(reinterpret_cast<const char*>(chunk + kPrefetchBytes), _MM_HINT_T1);
             __m512i codes[4];
             decoder.decode(load_codes(chunk, lone_block), codes);
             Dot::dot4(acc_a[i], acc_b[i], codes, acts);
@@ -52,20 +54,25 @@ void gemv_rows(const CodeDecoder& decoder, const uint8_t* row, int64_t row_bytes
 template <class Dot>
 struct LutRows {
     template <int R>
-    static void run(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k, int32_t dots[R]) {
-        gemv_rows<Dot, R>(CodeDecoder{}, row, row_bytes, q, k, dots);
+    static void run(const uint8_t* const rows[R], const int8_t* q, int64_t k, int32_t dots[R]) {
+        gemv_rows<Dot, R>(CodeDecoder{}, rows, q, k, dots);
     }
 };
 
 // y[t*ldy + r] for rows [begin, end) of every token (n_tokens is 1 for the GEMV
-// op, but any count is computed correctly). Rows::run<R>(row, row_bytes, q, k,
-// dots) computes dots[i] = sum of code * q (code 3 counting as 1) for R rows.
+// op, but any count is computed correctly). Rows::run<R>(rows, q, k, dots)
+// computes dots[i] = sum of code * q (code 3 counting as 1) for the R rows at
+// rows[i]. The range is cut into kStreams equal spans walked side by side, one
+// row of each per tile: several far-apart sequential streams keep more reads in
+// flight than one stream does (one thread read ~13 GB/s from four streams and
+// ~9.5 GB/s from one, on this project's Xeon).
 template <class Rows>
 void i2s_gemv(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_i2s_matmul_args*>(raw);
     const bitnet_kp_i2s_weights* w = a->w;
     const int64_t k = w->k;
     const int64_t row_bytes = k / 4;
+    const int64_t span = (end - begin) / kStreams;
     for (int64_t t = 0; t < a->n_tokens; ++t) {
         const int8_t* q = a->q + t * k;
         // Our own sum of q, so the result is the header's exact dot even if a
@@ -73,17 +80,23 @@ void i2s_gemv(const void* raw, int64_t begin, int64_t end) {
         const int32_t q_sum = sum_i8(q, k);
         const float act_scale = a->act_scale[t];
         float* y = a->y + t * a->ldy;
-        int64_t r = begin;
-        for (; r + 4 <= end; r += 4) {
-            int32_t dots[4];
-            Rows::template run<4>(w->data + r * row_bytes, row_bytes, q, k, dots);
-            for (int i = 0; i < 4; ++i) {
-                y[r + i] = scale_dot(dots[i] - q_sum, act_scale, w->scale);
+        for (int64_t j = 0; j < span; ++j) {
+            int64_t r[kStreams];
+            const uint8_t* rows[kStreams];
+            for (int s = 0; s < kStreams; ++s) {
+                r[s] = begin + s * span + j;
+                rows[s] = w->data + r[s] * row_bytes;
+            }
+            int32_t dots[kStreams];
+            Rows::template run<kStreams>(rows, q, k, dots);
+            for (int s = 0; s < kStreams; ++s) {
+                y[r[s]] = scale_dot(dots[s] - q_sum, act_scale, w->scale);
             }
         }
-        for (; r < end; ++r) {
+        for (int64_t r = begin + kStreams * span; r < end; ++r) {
+            const uint8_t* row = w->data + r * row_bytes;
             int32_t dot;
-            Rows::template run<1>(w->data + r * row_bytes, row_bytes, q, k, &dot);
+            Rows::template run<1>(&row, q, k, &dot);
             y[r] = scale_dot(dot - q_sum, act_scale, w->scale);
         }
     }

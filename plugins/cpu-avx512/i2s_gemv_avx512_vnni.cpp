@@ -52,7 +52,7 @@ inline __m512i note_code3(__m512i seen, __m512i bytes) {
 // dots as LutRows computes them, or false when a byte held code 3. Prefetching
 // as in gemv_rows.
 template <int R>
-bool masked_rows(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k, int32_t dots[R]) {
+bool masked_rows(const uint8_t* const rows[R], const int8_t* q, int64_t k, int32_t dots[R]) {
     const MaskedBlock m;
     __m512i acc_a[R];
     __m512i acc_b[R];
@@ -67,8 +67,8 @@ bool masked_rows(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t
     for (; b + 2 <= blocks; b += 2) {
 #pragma GCC unroll 8
         for (int i = 0; i < R; ++i) {
-            const uint8_t* p = row + i * row_bytes + b * 32;
-            _mm_prefetch(reinterpret_cast<const char*>(p + 2 * R * row_bytes), _MM_HINT_T1);
+            const uint8_t* p = rows[i] + b * 32;
+            _mm_prefetch(reinterpret_cast<const char*>(p + kPrefetchBytes), _MM_HINT_T1);
             seen = note_code3(seen, _mm512_loadu_si512(p));
             m.dot(p, q + b * kBlockWeights, acc_a[i], acc_b[i]);
             m.dot(p + 32, q + (b + 1) * kBlockWeights, acc_a[i], acc_b[i]);
@@ -77,7 +77,7 @@ bool masked_rows(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t
     if (b < blocks) {
 #pragma GCC unroll 8
         for (int i = 0; i < R; ++i) {
-            const uint8_t* p = row + i * row_bytes + b * 32;
+            const uint8_t* p = rows[i] + b * 32;
             seen = note_code3(seen, _mm512_maskz_loadu_epi8(0xFFFFFFFFull, p));
             m.dot(p, q + b * kBlockWeights, acc_a[i], acc_b[i]);
         }
@@ -95,9 +95,9 @@ bool masked_rows(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t
 
 struct VnniRows {
     template <int R>
-    static void run(const uint8_t* row, int64_t row_bytes, const int8_t* q, int64_t k, int32_t dots[R]) {
-        if (!masked_rows<R>(row, row_bytes, q, k, dots)) {
-            LutRows<DotVnni>::run<R>(row, row_bytes, q, k, dots);
+    static void run(const uint8_t* const rows[R], const int8_t* q, int64_t k, int32_t dots[R]) {
+        if (!masked_rows<R>(rows, q, k, dots)) {
+            LutRows<DotVnni>::run<R>(rows, q, k, dots);
         }
     }
 };
