@@ -3,6 +3,7 @@
 // forced backend the ceiling excludes fails with a reason.
 #define BOOST_TEST_MODULE cli_backends
 #include <boost/test/unit_test.hpp>
+#include <regex>
 
 #include "bitnet/cpu_features.hpp"
 #include "bitnet/kernel_plugin.h"
@@ -47,11 +48,22 @@ BOOST_AUTO_TEST_CASE(simd_plugins_load_with_scores, *boost::unit_test::precondit
         BOOST_TEST(r.out.find(std::string("  ") + name) != std::string::npos, name << " not loaded:\n" << r.out);
 }
 
-BOOST_AUTO_TEST_CASE(auto_picks_avx512_vnni_for_ternary_matmuls,
+// The score a loaded plugin printed in the listing, or 0 when it is absent or rejected.
+unsigned listed_score(const std::string& listing, const std::string& plugin) {
+    std::smatch m;
+    const std::regex line("\\n  " + plugin + " [^ ]+ \\([^)]*\\) score ([0-9]+),");
+    return std::regex_search(listing, m, line) ? static_cast<unsigned>(std::stoul(m[1])) : 0;
+}
+
+// cpu-onednn only outscores cpu-avx512 where oneDNN has AMX int8 tiles; then it
+// takes the GEMM (its only op) and decode stays on cpu-avx512.
+BOOST_AUTO_TEST_CASE(auto_picks_avx512_vnni_for_gemv_and_the_best_scored_gemm,
                      *boost::unit_test::precondition(NeedsCpu{kAvx512Vnni, "AVX-512 VNNI"})) {
     auto r = run_command(kRun, {"--list-backends"}, kCleanEnv);
     BOOST_TEST(kernel_line(r.out, "i2s_gemv").find("cpu-avx512.i2s_gemv.") != std::string::npos, r.out);
-    BOOST_TEST(kernel_line(r.out, "i2s_gemm").find("cpu-avx512.i2s_gemm.") != std::string::npos, r.out);
+    const bool onednn_wins = listed_score(r.out, "cpu-onednn") > listed_score(r.out, "cpu-avx512");
+    const std::string gemm = onednn_wins ? "cpu-onednn.i2s_gemm." : "cpu-avx512.i2s_gemm.";
+    BOOST_TEST(kernel_line(r.out, "i2s_gemm").find(gemm) != std::string::npos, "expected " << gemm << "\n" << r.out);
 }
 
 BOOST_AUTO_TEST_CASE(max_cpu_isa_avx2_makes_auto_choose_avx2,
