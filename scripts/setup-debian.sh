@@ -9,7 +9,8 @@ libboost-test1.81-dev libboost-filesystem1.81-dev
 libdnnl-dev libbenchmark-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libsentencepiece-dev
 g++-aarch64-linux-gnu libc6-arm64-cross qemu-user
 python3 python3-matplotlib rpm file
-dpkg-dev help2man lintian"
+dpkg-dev help2man lintian
+clang libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $packages; do
