@@ -2,8 +2,10 @@
 // FMA in f32, the input rounded to f16 first as the reference does.
 //
 // The head is ~0.66 GB streamed once per decoded token, so the loop is built for
-// bandwidth: kRows row streams at once, each prefetched ahead, every widened
-// weight vector used by up to kTokens tokens. Sums are f32 over 16 lanes, so
+// bandwidth: kRows far-apart row streams at once (one row from each of kRows
+// equal spans of the range: one thread keeps more reads in flight over several
+// streams than over one), each prefetched ahead, every widened weight vector
+// used by up to kTokens tokens. Sums are f32 over 16 lanes, so
 // they differ from the reference's serial sum by summation order only.
 #include <bitnet/kernel_plugin.h>
 #include "simd_avx512.hpp"
@@ -17,6 +19,7 @@ constexpr int kRows = 4;
 constexpr int kTokens = 4;
 constexpr int64_t kSlice = 4096;   // input elements rounded and kept at a time
 constexpr int64_t kRowBlock = 64;  // rows x kSlice f16 = 512 KiB at most, in L2
+constexpr int64_t kPrefetchBytes = 2048;  // ahead in each stream, into L2
 
 __mmask16 tail_mask(int64_t remaining) {
     return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
@@ -30,10 +33,10 @@ void round_to_f16(const float* src, int64_t n, float* dst) {
     }
 }
 
-// sums[i][j] = dot(row i, x of token j) over n elements, for R rows starting at
-// w (ldw elements apart) and T tokens in xs (kSlice floats apart).
+// sums[i][j] = dot(row i, x of token j) over n elements, for the R rows at
+// rows[i] and T tokens in xs (kSlice floats apart).
 template <int R, int T>
-void rows_dot(const uint16_t* w, int64_t ldw, const float* xs, int64_t n, float sums[R][kTokens]) {
+void rows_dot(const uint16_t* const rows[R], const float* xs, int64_t n, float sums[R][kTokens]) {
     __m512 acc[R][T];
 #pragma GCC unroll 4
     for (int i = 0; i < R; ++i) {
@@ -51,9 +54,8 @@ void rows_dot(const uint16_t* w, int64_t ldw, const float* xs, int64_t n, float 
         }
 #pragma GCC unroll 4
         for (int i = 0; i < R; ++i) {
-            const uint16_t* p = w + i * ldw + e;
-            // Two row tiles ahead, into L2 (tiles are contiguous rows).
-            _mm_prefetch(reinterpret_cast<const char*>(p + 2 * R * ldw), _MM_HINT_T1);
+            const uint16_t* p = rows[i] + e;
+            _mm_prefetch(reinterpret_cast<const char*>(p) + kPrefetchBytes, _MM_HINT_T1);
             const __m512 wv = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 #pragma GCC unroll 4
             for (int j = 0; j < T; ++j) {
@@ -65,7 +67,7 @@ void rows_dot(const uint16_t* w, int64_t ldw, const float* xs, int64_t n, float 
         const __mmask16 m = tail_mask(n - e);
 #pragma GCC unroll 4
         for (int i = 0; i < R; ++i) {
-            const __m512 wv = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, w + i * ldw + e));
+            const __m512 wv = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, rows[i] + e));
 #pragma GCC unroll 4
             for (int j = 0; j < T; ++j) {
                 acc[i][j] = _mm512_fmadd_ps(wv, _mm512_load_ps(xs + j * kSlice + e), acc[i][j]);
@@ -89,22 +91,29 @@ void rows_range(const bitnet_kp_f16_matmul_args* a, const float* xs, int64_t t0,
     // partial sums differs from a serial sum.
     const bool first = k0 == 0;
     const uint16_t* w = a->w + k0;
-    auto emit = [&](int64_t r, int rows) {
+    auto emit = [&](const int64_t r[], int rows) {
         for (int i = 0; i < rows; ++i) {
             for (int j = 0; j < T; ++j) {
-                float* y = a->y + (t0 + j) * a->ldy + r + i;
+                float* y = a->y + (t0 + j) * a->ldy + r[i];
                 *y = first ? sums[i][j] : *y + sums[i][j];
             }
         }
     };
-    int64_t r = begin;
-    for (; r + kRows <= end; r += kRows) {
-        rows_dot<kRows, T>(w + r * a->k, a->k, xs, n, sums);
+    const int64_t span = (end - begin) / kRows;
+    for (int64_t j = 0; j < span; ++j) {
+        int64_t r[kRows];
+        const uint16_t* rows[kRows];
+        for (int i = 0; i < kRows; ++i) {
+            r[i] = begin + i * span + j;
+            rows[i] = w + r[i] * a->k;
+        }
+        rows_dot<kRows, T>(rows, xs, n, sums);
         emit(r, kRows);
     }
-    for (; r < end; ++r) {
-        rows_dot<1, T>(w + r * a->k, a->k, xs, n, sums);
-        emit(r, 1);
+    for (int64_t r = begin + kRows * span; r < end; ++r) {
+        const uint16_t* row = w + r * a->k;
+        rows_dot<1, T>(&row, xs, n, sums);
+        emit(&r, 1);
     }
 }
 
