@@ -5,8 +5,10 @@
 //   P::weights(p, n), P::acts(p, n)  load n <= kStep elements (the rest zero)
 //   P::dot(acc, w, x)             int32 lanes += products of the step
 //   P::correction(q_sum)          what the accumulated sum exceeds the dot by
-// Rows are streamed once per group of up to kQ8Tokens tokens, kQ8Rows at a time
-// for one token (bandwidth) and 4 x 4 for several (reuse).
+// Rows are streamed once per group of up to kQ8Tokens tokens, 8 at a time for
+// one token (bandwidth) and 4 x 4 for several (reuse); a tile takes one row from
+// each of R equal spans of the range, since one thread keeps more reads in
+// flight over several far-apart streams than over one.
 #pragma once
 
 #include <bitnet/kernel_plugin.h>
@@ -20,6 +22,7 @@ namespace {
 
 constexpr int kQ8Tokens = 4;
 constexpr int64_t kQ8RowBlockBytes = 512 * 1024;  // rows kept in L2 across token groups
+constexpr int64_t kQ8PrefetchBytes = 2048;         // ahead in each stream, into L2
 
 inline int32_t sum_q8(const int8_t* q, int64_t k) {
     const __m512i bias = _mm512_set1_epi8(static_cast<char>(0x80));
@@ -35,9 +38,9 @@ inline int32_t sum_q8(const int8_t* q, int64_t k) {
     return static_cast<int32_t>(_mm512_reduce_add_epi64(acc) - 128 * padded);
 }
 
-// dots[i][j] for R rows from w (k apart) and T tokens from q (k apart).
+// dots[i][j] for the R rows at rows[i] and T tokens from q (k apart).
 template <class P, int R, int T>
-void q8_tile(const int8_t* w, const int8_t* q, int64_t k, int32_t dots[R][kQ8Tokens]) {
+void q8_tile(const int8_t* const rows[R], const int8_t* q, int64_t k, int32_t dots[R][kQ8Tokens]) {
     __m512i acc[R][T];
 #pragma GCC unroll 8
     for (int i = 0; i < R; ++i) {
@@ -55,9 +58,8 @@ void q8_tile(const int8_t* w, const int8_t* q, int64_t k, int32_t dots[R][kQ8Tok
         }
 #pragma GCC unroll 8
         for (int i = 0; i < R; ++i) {
-            // Two row tiles ahead, into L2 (tiles are contiguous rows).
-            _mm_prefetch(reinterpret_cast<const char*>(w + (i + 2 * R) * k + e), _MM_HINT_T1);
-            const typename P::Operand wv = P::weights(w + i * k + e, n);
+            _mm_prefetch(reinterpret_cast<const char*>(rows[i] + e + kQ8PrefetchBytes), _MM_HINT_T1);
+            const typename P::Operand wv = P::weights(rows[i] + e, n);
 #pragma GCC unroll 4
             for (int j = 0; j < T; ++j) {
                 acc[i][j] = P::dot(acc[i][j], wv, x[j]);
@@ -77,24 +79,31 @@ template <class P, int R, int T>
 void q8_rows(const bitnet_kp_q8_matmul_args* a, int64_t t0, const int32_t* corrections, int64_t begin,
              int64_t end) {
     const int64_t k = a->k;
-    auto emit = [&](int64_t r, int rows, const int32_t dots[R][kQ8Tokens]) {
+    auto emit = [&](const int64_t r[], int rows, const int32_t dots[R][kQ8Tokens]) {
         for (int i = 0; i < rows; ++i) {
             for (int j = 0; j < T; ++j) {
                 const int32_t dot = dots[i][j] - corrections[j];
-                a->y[(t0 + j) * a->ldy + r + i] =
-                    static_cast<float>(dot) * a->w_scale[r + i] / a->act_scale[t0 + j];
+                a->y[(t0 + j) * a->ldy + r[i]] =
+                    static_cast<float>(dot) * a->w_scale[r[i]] / a->act_scale[t0 + j];
             }
         }
     };
     int32_t dots[R][kQ8Tokens];
-    int64_t r = begin;
-    for (; r + R <= end; r += R) {
-        q8_tile<P, R, T>(a->w + r * k, a->q + t0 * k, k, dots);
+    const int64_t span = (end - begin) / R;
+    for (int64_t j = 0; j < span; ++j) {
+        int64_t r[R];
+        const int8_t* rows[R];
+        for (int i = 0; i < R; ++i) {
+            r[i] = begin + i * span + j;
+            rows[i] = a->w + r[i] * k;
+        }
+        q8_tile<P, R, T>(rows, a->q + t0 * k, k, dots);
         emit(r, R, dots);
     }
-    for (; r < end; ++r) {
-        q8_tile<P, 1, T>(a->w + r * k, a->q + t0 * k, k, dots);
-        emit(r, 1, dots);
+    for (int64_t r = begin + R * span; r < end; ++r) {
+        const int8_t* row = a->w + r * k;
+        q8_tile<P, 1, T>(&row, a->q + t0 * k, k, dots);
+        emit(&r, 1, dots);
     }
 }
 
