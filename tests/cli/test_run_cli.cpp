@@ -3,8 +3,12 @@
 #define BOOST_TEST_MODULE cli_run
 #include <boost/test/unit_test.hpp>
 
+#include <boost/json.hpp>
+
 #include <filesystem>
 #include <fstream>
+
+#include "bitnet/sha256.hpp"
 
 #include "reference_data.hpp"
 #include "run_command.hpp"
@@ -81,6 +85,34 @@ BOOST_AUTO_TEST_CASE(receipt_names_the_kernels_that_ran_and_verifies) {
     auto b = run_command(std::string(BITNET_TEST_BIN_DIR) + "/bitnet-receipt", {"verify", (dir / "broken.json").string()});
     BOOST_TEST(b.exit_code != 0);
     BOOST_TEST((b.out + b.err).find("rule compute_path") != std::string::npos, b.out << b.err);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(receipt_records_the_sha256_of_every_usable_plugin_and_null_for_rejected_ones) {
+    auto dir = temp_dir("plugin-hashes");
+    const auto receipt = (dir / "run.json").string();
+    // A plugin without its entry symbol adds a rejected candidate beside the build's plugins.
+    auto r = run_command(kRun, {"-m", kModel, "-p", "Once", "--temp", "0", "-n", "2", "--plugin-dir", kBad + "/no_entry",
+                                "--receipt", receipt},
+                         kCleanEnv);
+    BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+    const auto doc = boost::json::parse(bitnet::test::read_file_text(receipt));
+    int usable = 0, rejected = 0;
+    for (const auto& c : doc.at("backend").at("candidates").as_array()) {
+        const auto& o = c.as_object();
+        const std::string path(o.at("path").as_string());
+        if (o.at("rejected").is_null()) {
+            ++usable;
+            BOOST_TEST(o.at("sha256").as_string() == bitnet::util::sha256_file_hex(path), path);
+        } else {
+            ++rejected;
+            BOOST_TEST(o.at("sha256").is_null(), path);
+        }
+    }
+    BOOST_TEST(usable >= 2);  // cpu-scalar and at least one SIMD plugin on x86-64
+    BOOST_TEST(rejected >= 1);
+    auto v = run_command(std::string(BITNET_TEST_BIN_DIR) + "/bitnet-receipt", {"verify", receipt});
+    BOOST_TEST(v.exit_code == 0, v.out << v.err);
     fs::remove_all(dir);
 }
 

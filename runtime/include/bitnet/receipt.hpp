@@ -65,6 +65,7 @@ struct PluginCandidate {
     std::string path;
     uint32_t score = 0;
     std::string rejected;  // reason it cannot be used; "" = usable (written as null)
+    std::string sha256;    // of the file at `path`, for usable plugins; "" otherwise (null)
 };
 
 struct OpChoice {

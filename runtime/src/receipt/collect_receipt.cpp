@@ -1,3 +1,4 @@
+#include <exception>
 #include <map>
 #include <sstream>
 
@@ -52,7 +53,19 @@ receipt::Receipt collect_receipt(Engine& engine, const GenerateOptions& options,
     r.model = model_info(engine.model());
 
     r.backend.requested = engine.options().backend;
-    for (const auto& p : k.registry->plugins()) r.backend.candidates.push_back({p.name, p.path, p.score, p.rejected});
+    for (const auto& p : k.registry->plugins()) {
+        // Which code ran: a usable plugin's file, by content. Hashed here rather
+        // than at load so runs that write no receipt pay nothing for it.
+        std::string hash;
+        if (p.rejected.empty()) {
+            try {
+                hash = util::sha256_file_hex(p.path);
+            } catch (const std::exception&) {
+                hash.clear();  // gone or unreadable since it was loaded: null in the receipt
+            }
+        }
+        r.backend.candidates.push_back({p.name, p.path, p.score, p.rejected, std::move(hash)});
+    }
     const auto& sel = engine.dispatcher().selection();
     for (uint32_t op = 1; op <= BITNET_OP_COUNT; ++op)
         if (sel.per_op[op].kernel) r.backend.selected.push_back({kernels::op_name(op), sel.per_op[op].kernel->id});

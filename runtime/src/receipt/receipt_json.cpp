@@ -65,8 +65,13 @@ json::object backend_json(const BackendInfo& b) {
     for (const auto& c : b.candidates) {
         json::value rejected = nullptr;
         if (!c.rejected.empty()) rejected = c.rejected;
-        candidates.push_back(json::object{
-            {"plugin", c.plugin}, {"path", c.path}, {"score", c.score}, {"rejected", std::move(rejected)}});
+        json::value sha256 = nullptr;
+        if (!c.sha256.empty()) sha256 = c.sha256;
+        candidates.push_back(json::object{{"plugin", c.plugin},
+                                          {"path", c.path},
+                                          {"score", c.score},
+                                          {"rejected", std::move(rejected)},
+                                          {"sha256", std::move(sha256)}});
     }
     json::array selected;
     for (const auto& s : b.selected) selected.push_back(json::object{{"op", s.op}, {"kernel", s.kernel_id}});
