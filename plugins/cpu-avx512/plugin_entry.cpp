@@ -85,16 +85,5 @@ const bitnet_kp_plugin kPlugin = {
 
 extern "C" BITNET_KP_EXPORT bitnet_kp_status bitnet_kernel_plugin_entry(const bitnet_kp_host* host,
                                                                         const bitnet_kp_plugin** out) {
-    if (host == nullptr || out == nullptr) {
-        return BITNET_KP_ERR_INVALID;
-    }
-    // struct_size and abi_major are the first fields of every ABI version.
-    if (host->struct_size < sizeof(uint32_t) + 2 * sizeof(uint16_t)) {
-        return BITNET_KP_ERR_INVALID;
-    }
-    if (host->abi_major != BITNET_KP_ABI_MAJOR) {
-        return BITNET_KP_ERR_ABI;
-    }
-    *out = &kPlugin;
-    return BITNET_KP_OK;
+    return bitnet_kp_offer_plugin(host, out, &kPlugin);
 }

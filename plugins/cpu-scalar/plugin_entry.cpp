@@ -65,9 +65,5 @@ const bitnet_kp_plugin kPlugin = {
 // is left untouched. On success *out points to static data the host never frees.
 extern "C" BITNET_KP_EXPORT bitnet_kp_status bitnet_kernel_plugin_entry(const bitnet_kp_host* host,
                                                                         const bitnet_kp_plugin** out) {
-    if (host == nullptr || out == nullptr) return BITNET_KP_ERR_INVALID;
-    if (host->struct_size < bitnet::scalar::kMinHostSize) return BITNET_KP_ERR_INVALID;
-    if (host->abi_major != BITNET_KP_ABI_MAJOR) return BITNET_KP_ERR_ABI;
-    *out = &bitnet::scalar::kPlugin;
-    return BITNET_KP_OK;
+    return bitnet_kp_offer_plugin(host, out, &bitnet::scalar::kPlugin);
 }

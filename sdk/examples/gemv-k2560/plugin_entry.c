@@ -43,10 +43,5 @@ static const bitnet_kp_plugin example_plugin = {
 
 BITNET_KP_EXPORT bitnet_kp_status bitnet_kernel_plugin_entry(const bitnet_kp_host *host,
                                                              const bitnet_kp_plugin **out) {
-    if (host == NULL || out == NULL ||
-        host->struct_size < offsetof(bitnet_kp_host, abi_minor) + sizeof(host->abi_minor))
-        return BITNET_KP_ERR_INVALID;
-    if (host->abi_major != BITNET_KP_ABI_MAJOR) return BITNET_KP_ERR_ABI;
-    *out = &example_plugin;
-    return BITNET_KP_OK;
+    return bitnet_kp_offer_plugin(host, out, &example_plugin);
 }

@@ -285,6 +285,21 @@ typedef struct bitnet_kp_plugin {
 typedef bitnet_kp_status (*bitnet_kp_entry_fn)(const bitnet_kp_host *host,
                                                const bitnet_kp_plugin **out);
 
+/* The checks every entry point makes, for plugins to return from theirs:
+ * BITNET_KP_ERR_INVALID for a NULL argument or a host struct too short to hold
+ * its ABI version, BITNET_KP_ERR_ABI for another ABI major, else *out = plugin.
+ * Plain C with no ISA-specific code, so an entry file built without ISA flags
+ * may use it. */
+static inline bitnet_kp_status bitnet_kp_offer_plugin(const bitnet_kp_host *host, const bitnet_kp_plugin **out,
+                                                      const bitnet_kp_plugin *plugin) {
+    if (host == NULL || out == NULL ||
+        host->struct_size < offsetof(bitnet_kp_host, abi_minor) + sizeof(host->abi_minor))
+        return BITNET_KP_ERR_INVALID;
+    if (host->abi_major != BITNET_KP_ABI_MAJOR) return BITNET_KP_ERR_ABI;
+    *out = plugin;
+    return BITNET_KP_OK;
+}
+
 #ifdef __cplusplus
 }
 #endif
