@@ -1,7 +1,7 @@
 // Causal attention over an f16 KV cache, AVX2 + FMA + F16C. Per query head and
-// token: scores q.k (q optionally rounded to f16 first), softmax with a
-// polynomial exp, probabilities optionally rounded to f16, then p.V. Results
-// differ from the reference only by summation order and exp's last-bit error.
+// token: scores q.k (q optionally rounded to f16 first), softmax, probabilities
+// optionally rounded to f16, then p.V, all in kernel_plugin.h's reduction order:
+// cpu-scalar's results bit for bit.
 #include "kernels.hpp"
 #include "simd_avx2.hpp"
 
@@ -26,31 +26,35 @@ inline float round_to_f16(float v) {
     return _cvtsh_ss(_cvtss_sh(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
 }
 
-// e^x for x <= 0: x = n ln2 + r with |r| <= ln2/2, e^r by its Taylor series to
-// r^7 (truncation error below 1e-8), times 2^n built in the exponent bits. Below
-// -87.3 the true value is subnormal or zero and negligible next to the softmax
-// maximum's e^0 = 1, so it returns 0.
-inline __m256 exp_nonpositive(__m256 x) {
-    const __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_LT_OQ);
-    x = _mm256_max_ps(x, _mm256_set1_ps(-87.3f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    // ln 2 split in a short high part (exact times n) and the rest.
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    const __m256i bits =
-        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, _mm256_castsi256_ps(bits)));
+// kernel_plugin.h's exp_ref for four doubles x <= 0 (or NaN). 2^n is built in the
+// exponent bits with n held at -1022 or above: below -150 any result rounds to
+// float 0 either way, and above it p * 2^n is exact, as ldexp's is.
+inline __m256d exp_ref_pd(__m256d x) {
+    x = _mm256_max_pd(x, _mm256_set1_pd(-746.0));  // maxpd gives -746 for NaN, as fmax does
+    const __m256d n = _mm256_round_pd(_mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634)),
+                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(0x1.62e42fefa39efp-1), x);
+    r = _mm256_fnmadd_pd(n, _mm256_set1_pd(0x1.abc9e3b39803fp-56), r);
+    constexpr double kInvFact[12] = {1.0,         1.0,          1.0 / 2,       1.0 / 6,
+                                     1.0 / 24,    1.0 / 120,    1.0 / 720,     1.0 / 5040,
+                                     1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800};
+    __m256d p = _mm256_set1_pd(kInvFact[11]);
+    for (int i = 10; i >= 0; --i) p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(kInvFact[i]));
+    // n + 1023 lands in the low mantissa bits of 1.5 * 2^52 + n + 1023.
+    const __m256d biased = _mm256_add_pd(_mm256_max_pd(n, _mm256_set1_pd(-1022.0)),
+                                         _mm256_set1_pd(0x1.8p52 + 1023.0));
+    const __m256i bits = _mm256_slli_epi64(_mm256_castpd_si256(biased), 52);
+    return _mm256_mul_pd(p, _mm256_castsi256_pd(bits));
 }
 
+inline __m256 exp_ref_ps(__m256 x) {
+    const __m128 lo = _mm256_cvtpd_ps(exp_ref_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(x))));
+    const __m128 hi = _mm256_cvtpd_ps(exp_ref_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(x, 1))));
+    return _mm256_set_m128(hi, lo);
+}
+
+// dot16 of kernel_plugin.h: acc0 holds lanes 0-7, acc1 lanes 8-15; a short tail
+// goes through one zero-padded step (0 * 0 adds nothing to a lane).
 float dot_f16(const float* q, const uint16_t* k, int64_t n) {
     __m256 acc0 = _mm256_setzero_ps();
     __m256 acc1 = _mm256_setzero_ps();
@@ -59,36 +63,46 @@ float dot_f16(const float* q, const uint16_t* k, int64_t n) {
         acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), load_f16(k + d), acc0);
         acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d + 8), load_f16(k + d + 8), acc1);
     }
-    for (; d + 8 <= n; d += 8) {
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), load_f16(k + d), acc0);
+    if (d < n) {
+        alignas(32) float qt[16] = {};
+        alignas(16) uint16_t kt[16] = {};
+        std::copy(q + d, q + n, qt);
+        std::copy(k + d, k + n, kt);
+        acc0 = _mm256_fmadd_ps(_mm256_load_ps(qt), load_f16(kt), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_load_ps(qt + 8), load_f16(kt + 8), acc1);
     }
-    float sum = hsum_ps(_mm256_add_ps(acc0, acc1));
-    for (; d < n; ++d) sum = std::fma(q[d], f16_to_f32(k[d]), sum);
-    return sum;
+    return hsum_ps(_mm256_add_ps(acc0, acc1));  // fold h = 8, then 4, 2, 1
 }
 
-// scores[0, n) := softmax(scores), rounded to f16 if asked.
+// scores[0, n) := softmax(scores), rounded to f16 if asked: exp_ref and sum16d
+// of kernel_plugin.h, sum[j] holding double lanes 4j..4j+3.
 void softmax(float* scores, int64_t n, bool round_p) {
-    float m = scores[0];
-    for (int64_t p = 1; p < n; ++p) m = std::max(m, scores[p]);
-    // The sum is kept in double like the reference's, so only the exps differ.
+    float m = -INFINITY;
+    for (int64_t p = 0; p < n; ++p) m = std::fmax(m, scores[p]);
     const __m256 mv = _mm256_set1_ps(m);
-    __m256d sum_v = _mm256_setzero_pd();
+    __m256d sum[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
+    auto block16 = [&](float* s) {
+        for (int h = 0; h < 2; ++h) {
+            const __m256 e = exp_ref_ps(_mm256_sub_ps(_mm256_loadu_ps(s + 8 * h), mv));
+            _mm256_storeu_ps(s + 8 * h, e);
+            sum[2 * h] = _mm256_add_pd(sum[2 * h], _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+            sum[2 * h + 1] = _mm256_add_pd(sum[2 * h + 1], _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+        }
+    };
     int64_t p = 0;
-    for (; p + 8 <= n; p += 8) {
-        const __m256 e = exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(scores + p), mv));
-        _mm256_storeu_ps(scores + p, e);
-        sum_v = _mm256_add_pd(sum_v, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
-        sum_v = _mm256_add_pd(sum_v, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+    for (; p + 16 <= n; p += 16) block16(scores + p);
+    if (p < n) {
+        // -inf pads: exp_ref gives 0 for them, which adds nothing to a lane.
+        alignas(32) float tail[16];
+        std::fill(tail, tail + 16, -INFINITY);
+        std::copy(scores + p, scores + n, tail);
+        block16(tail);
+        std::copy(tail, tail + (n - p), scores + p);
     }
-    alignas(32) double lanes[4];
-    _mm256_store_pd(lanes, sum_v);
-    double sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-    for (; p < n; ++p) {
-        scores[p] = std::exp(scores[p] - m);
-        sum += static_cast<double>(scores[p]);
-    }
-    const float inv = static_cast<float>(1.0 / sum);
+    const __m256d s4 = _mm256_add_pd(_mm256_add_pd(sum[0], sum[2]), _mm256_add_pd(sum[1], sum[3]));
+    const __m128d s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd(s4, 1));
+    const double total = _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)));
+    const float inv = static_cast<float>(1.0 / total);
     const __m256 iv = _mm256_set1_ps(inv);
     for (p = 0; p + 8 <= n; p += 8) {
         __m256 v = _mm256_mul_ps(_mm256_loadu_ps(scores + p), iv);

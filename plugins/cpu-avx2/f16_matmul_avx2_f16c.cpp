@@ -1,7 +1,8 @@
 // F16 weight x f32 input matmul (the tied output head), AVX2 + FMA + F16C. The
 // input is rounded to f16 on the fly (cvtps_ph then cvtph_ps, round to nearest
 // even) because the reference rounds it before the dot product. Four rows share
-// each input load; two accumulators per row hide the FMA latency.
+// each input load; each row's two accumulators are the sixteen lanes of
+// kernel_plugin.h's dot16, so the sums are cpu-scalar's bit for bit.
 #include "kernels.hpp"
 #include "simd_avx2.hpp"
 
@@ -48,9 +49,12 @@ void dot4(const uint16_t* const w[kRowTile], const float* x, int64_t k, float ou
         Tail tail;
         std::copy(x + c, x + k, tail.x);
         for (int i = 0; i < kRowTile; ++i) std::copy(w[i] + c, w[i] + k, tail.w[i]);
+        // Element c lives in lane c % 16: acc0 holds lanes 0-7, acc1 lanes 8-15.
+        __m256* acc = c % 16 == 0 ? acc0 : acc1;
         const __m256 x0 = round_to_f16(_mm256_load_ps(tail.x));
-        for (int i = 0; i < kRowTile; ++i) acc1[i] = _mm256_fmadd_ps(load_f16(tail.w[i]), x0, acc1[i]);
+        for (int i = 0; i < kRowTile; ++i) acc[i] = _mm256_fmadd_ps(load_f16(tail.w[i]), x0, acc[i]);
     }
+    // kernel_plugin.h's folds: h = 8 here, then 4, 2, 1 in hsum_ps.
     for (int i = 0; i < kRowTile; ++i) out[i] = hsum_ps(_mm256_add_ps(acc0[i], acc1[i]));
 }
 

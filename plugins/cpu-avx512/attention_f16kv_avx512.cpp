@@ -1,10 +1,9 @@
 // Causal attention over an f16 KV cache with AVX-512 (F16C widening, FMA).
 //
 // Per query head and token: scores = scale * q.k over the visible positions (four
-// positions at a time), softmax with exp computed in double and rounded to float
-// (the correctly rounded expf but for vanishingly rare cases, as a good libm
-// gives), then out = sum_p p * v. The f16 rounding points of the header's
-// flags are honoured. Results differ from the reference by summation order only.
+// positions at a time), softmax with the header's exp_ref in double, then
+// out = sum_p p * v, all in the header's reduction order (one 16-lane vector is
+// its 16 lanes), so the results are cpu-scalar's bit for bit.
 #include <bitnet/kernel_plugin.h>
 #include "simd_avx512.hpp"
 
@@ -27,8 +26,8 @@ __m512 round_f16(__m512 v) {
     return _mm512_cvtph_ps(_mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
 }
 
-// exp(x) for x <= 0 in double: x = n*ln2 + r, |r| <= ln2/2, e^r by its Taylor
-// series to r^11 (relative error < 1e-14), times 2^n. Inputs below -746 give 0.
+// exp_ref of kernel_plugin.h for x <= 0: x = n*ln2 + r, |r| <= ln2/2, e^r by
+// its Taylor series to r^11 (relative error < 1e-14), times 2^n.
 __m512d exp_nonpositive_pd(__m512d x) {
     x = _mm512_max_pd(x, _mm512_set1_pd(-746.0));
     const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634)),
@@ -53,14 +52,21 @@ __m512 exp_nonpositive_ps(__m512 x) {
     return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
 }
 
+// The lane folds of kernel_plugin.h for four vectors at once; lane j of the
+// result is fold16_ps(vj).
 __m128 reduce4_ps(__m512 v0, __m512 v1, __m512 v2, __m512 v3) {
-    const __m512 a = _mm512_add_ps(_mm512_unpacklo_ps(v0, v1), _mm512_unpackhi_ps(v0, v1));
-    const __m512 b = _mm512_add_ps(_mm512_unpacklo_ps(v2, v3), _mm512_unpackhi_ps(v2, v3));
-    const __m512 c =
-        _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))),
-                      _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))));
-    const __m256 d = _mm256_add_ps(_mm512_castps512_ps256(c), _mm512_extractf32x8_ps(c, 1));
-    return _mm_add_ps(_mm256_castps256_ps128(d), _mm256_extractf128_ps(d, 1));
+    // h = 8: blocks 0,1 + blocks 2,3 of each vector.
+    const __m512 s01 = _mm512_add_ps(_mm512_shuffle_f32x4(v0, v1, _MM_SHUFFLE(1, 0, 1, 0)),
+                                     _mm512_shuffle_f32x4(v0, v1, _MM_SHUFFLE(3, 2, 3, 2)));
+    const __m512 s23 = _mm512_add_ps(_mm512_shuffle_f32x4(v2, v3, _MM_SHUFFLE(1, 0, 1, 0)),
+                                     _mm512_shuffle_f32x4(v2, v3, _MM_SHUFFLE(3, 2, 3, 2)));
+    // h = 4: block j of t holds vector j's four lanes.
+    const __m512 t = _mm512_add_ps(_mm512_shuffle_f32x4(s01, s23, _MM_SHUFFLE(2, 0, 2, 0)),
+                                   _mm512_shuffle_f32x4(s01, s23, _MM_SHUFFLE(3, 1, 3, 1)));
+    // h = 2, then h = 1, inside each block.
+    const __m512 u = _mm512_add_ps(t, _mm512_permute_ps(t, _MM_SHUFFLE(1, 0, 3, 2)));
+    const __m512 w = _mm512_add_ps(u, _mm512_permute_ps(u, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm512_castps512_ps128(_mm512_permutexvar_ps(_mm512_setr_epi32(0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), w));
 }
 
 struct Query {
@@ -93,13 +99,13 @@ void score_positions(const Query& q, const uint16_t* keys, int64_t stride, int64
             const __mmask16 m = tail_mask(head_dim - d);
             acc = _mm512_fmadd_ps(q.load(d, m), load_f16(keys + p * stride + d, m), acc);
         }
-        scores[p] = _mm512_reduce_add_ps(acc) * scale;
+        scores[p] = fold16_ps(acc) * scale;
     }
 }
 
-// scores[0..n) := softmax(scores), rounded to f16 if asked. Like the reference:
-// float exps of max-subtracted scores, their sum in double, one float reciprocal
-// applied to every weight.
+// scores[0..n) := softmax(scores), rounded to f16 if asked: float exps of
+// max-subtracted scores, sum16d of them (sum_lo holds lanes 0-7, sum_hi 8-15),
+// one float reciprocal applied to every weight.
 void softmax_in_place(float* scores, int64_t n, bool round_p) {
     __m512 vmax = _mm512_set1_ps(-__builtin_inff());
     for (int64_t p = 0; p < n; p += 16) {
@@ -118,7 +124,7 @@ void softmax_in_place(float* scores, int64_t n, bool round_p) {
         sum_hi = _mm512_add_pd(sum_hi, _mm512_cvtps_pd(_mm512_extractf32x8_ps(e, 1)));
         _mm512_mask_storeu_ps(scores + p, m, e);
     }
-    const float inv_sum = static_cast<float>(1.0 / _mm512_reduce_add_pd(_mm512_add_pd(sum_lo, sum_hi)));
+    const float inv_sum = static_cast<float>(1.0 / fold8_pd(_mm512_add_pd(sum_lo, sum_hi)));
     const __m512 scale = _mm512_set1_ps(inv_sum);
     for (int64_t p = 0; p < n; p += 16) {
         const __mmask16 m = tail_mask(n - p);

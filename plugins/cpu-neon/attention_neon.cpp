@@ -1,7 +1,7 @@
 // Causal attention over an f16 KV cache, NEON. Per query head and token: scores
-// q.k (q optionally rounded to f16 first), softmax with a polynomial exp and a
-// double sum, probabilities optionally rounded to f16, then p.V. Results differ
-// from the reference only by summation order and exp's last-bit error.
+// q.k (q optionally rounded to f16 first), softmax, probabilities optionally
+// rounded to f16, then p.V, all in kernel_plugin.h's reduction order: cpu-scalar's
+// results bit for bit.
 #include "kernels.hpp"
 #include "simd_neon.hpp"
 
@@ -12,64 +12,89 @@ namespace bitnet::neon {
 
 namespace {
 
-// e^x for x <= 0: x = n ln2 + r with |r| <= ln2/2, e^r by its Taylor series to
-// r^7 (truncation error below 1e-8), times 2^n built in the exponent bits. Below
-// -87.3 the true value is subnormal or zero and negligible next to the softmax
-// maximum's e^0 = 1, so it returns 0.
-float32x4_t exp_nonpositive(float32x4_t x) {
-    const uint32x4_t underflow = vcltq_f32(x, vdupq_n_f32(-87.3f));
-    x = vmaxq_f32(x, vdupq_n_f32(-87.3f));
-    const float32x4_t n = vrndnq_f32(vmulq_n_f32(x, 1.44269504f));
-    // ln 2 split in a short high part (exact times n) and the rest.
-    float32x4_t r = vfmsq_n_f32(x, n, 0.693359375f);
-    r = vfmsq_n_f32(r, n, -2.12194440e-4f);
-    float32x4_t p = vdupq_n_f32(1.0f / 5040.0f);
-    p = vfmaq_f32(vdupq_n_f32(1.0f / 720.0f), p, r);
-    p = vfmaq_f32(vdupq_n_f32(1.0f / 120.0f), p, r);
-    p = vfmaq_f32(vdupq_n_f32(1.0f / 24.0f), p, r);
-    p = vfmaq_f32(vdupq_n_f32(1.0f / 6.0f), p, r);
-    p = vfmaq_f32(vdupq_n_f32(0.5f), p, r);
-    p = vfmaq_f32(vdupq_n_f32(1.0f), p, r);
-    p = vfmaq_f32(vdupq_n_f32(1.0f), p, r);
-    const int32x4_t bits = vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23);
-    const float32x4_t e = vmulq_f32(p, vreinterpretq_f32_s32(bits));
-    return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(e), underflow));
+// kernel_plugin.h's exp_ref for two doubles x <= 0 (or NaN). 2^n is built in the
+// exponent bits with n held at -1022 or above: below -150 any result rounds to
+// float 0 either way, and above it p * 2^n is exact, as ldexp's is.
+float64x2_t exp_ref_f64(float64x2_t x) {
+    x = vmaxnmq_f64(x, vdupq_n_f64(-746.0));  // maxnm ignores a NaN, as fmax does
+    const float64x2_t n = vrndnq_f64(vmulq_n_f64(x, 1.4426950408889634));
+    float64x2_t r = vfmsq_f64(x, n, vdupq_n_f64(0x1.62e42fefa39efp-1));
+    r = vfmsq_f64(r, n, vdupq_n_f64(0x1.abc9e3b39803fp-56));
+    constexpr double kInvFact[12] = {1.0,         1.0,          1.0 / 2,       1.0 / 6,
+                                     1.0 / 24,    1.0 / 120,    1.0 / 720,     1.0 / 5040,
+                                     1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800};
+    float64x2_t p = vdupq_n_f64(kInvFact[11]);
+    for (int i = 10; i >= 0; --i) p = vfmaq_f64(vdupq_n_f64(kInvFact[i]), p, r);
+    const int64x2_t e = vcvtq_s64_f64(vmaxq_f64(n, vdupq_n_f64(-1022.0)));
+    const int64x2_t bits = vshlq_n_s64(vaddq_s64(e, vdupq_n_s64(1023)), 52);
+    return vmulq_f64(p, vreinterpretq_f64_s64(bits));
 }
 
+float32x4_t exp_ref_f32(float32x4_t x) {
+    const float32x2_t lo = vcvt_f32_f64(exp_ref_f64(vcvt_f64_f32(vget_low_f32(x))));
+    return vcvt_high_f32_f64(lo, exp_ref_f64(vcvt_high_f64_f32(x)));
+}
+
+// kernel_plugin.h's folds h = 8, 4, 2, 1 of sixteen lanes held as four vectors
+// of lanes 0-3, 4-7, 8-11, 12-15.
+float fold16(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
+    const float32x4_t s4 = vaddq_f32(vaddq_f32(a0, a2), vaddq_f32(a1, a3));
+    const float32x2_t s2 = vadd_f32(vget_low_f32(s4), vget_high_f32(s4));
+    return vget_lane_f32(s2, 0) + vget_lane_f32(s2, 1);
+}
+
+// dot16 of kernel_plugin.h; a short tail goes through one zero-padded step
+// (0 * 0 adds nothing to a lane).
 float dot_f16(const float* q, const uint16_t* k, int64_t n) {
-    float32x4_t acc0 = vdupq_n_f32(0.0f);
-    float32x4_t acc1 = vdupq_n_f32(0.0f);
+    float32x4_t acc[4] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+    auto step = [&](const float* qs, const uint16_t* ks) {
+        for (int j = 0; j < 4; ++j) acc[j] = vfmaq_f32(acc[j], vld1q_f32(qs + 4 * j), load_f16(ks + 4 * j));
+    };
     int64_t d = 0;
-    for (; d + 8 <= n; d += 8) {
-        acc0 = vfmaq_f32(acc0, vld1q_f32(q + d), load_f16(k + d));
-        acc1 = vfmaq_f32(acc1, vld1q_f32(q + d + 4), load_f16(k + d + 4));
+    for (; d + 16 <= n; d += 16) step(q + d, k + d);
+    if (d < n) {
+        alignas(16) float qt[16] = {};
+        alignas(16) uint16_t kt[16] = {};
+        std::copy(q + d, q + n, qt);
+        std::copy(k + d, k + n, kt);
+        step(qt, kt);
     }
-    for (; d + 4 <= n; d += 4) acc0 = vfmaq_f32(acc0, vld1q_f32(q + d), load_f16(k + d));
-    float sum = vaddvq_f32(vaddq_f32(acc0, acc1));
-    for (; d < n; ++d) sum = std::fma(q[d], f16_to_f32(k[d]), sum);
-    return sum;
+    return fold16(acc[0], acc[1], acc[2], acc[3]);
 }
 
-// scores[0, n) := softmax(scores), rounded to f16 if asked. The sum is kept in
-// double like the reference's, so only the exps differ.
+// scores[0, n) := softmax(scores), rounded to f16 if asked: exp_ref and sum16d
+// of kernel_plugin.h, sum[j] holding double lanes 2j, 2j+1.
 void softmax(float* scores, int64_t n, bool round_p) {
-    float m = scores[0];
-    for (int64_t p = 1; p < n; ++p) m = std::max(m, scores[p]);
+    float m = -INFINITY;
+    for (int64_t p = 0; p < n; ++p) m = std::fmax(m, scores[p]);
     const float32x4_t mv = vdupq_n_f32(m);
-    float64x2_t sum_v = vdupq_n_f64(0.0);
+    float64x2_t sum[8];
+    for (auto& v : sum) v = vdupq_n_f64(0.0);
+    auto block16 = [&](float* s) {
+        for (int j = 0; j < 4; ++j) {
+            const float32x4_t e = exp_ref_f32(vsubq_f32(vld1q_f32(s + 4 * j), mv));
+            vst1q_f32(s + 4 * j, e);
+            sum[2 * j] = vaddq_f64(sum[2 * j], vcvt_f64_f32(vget_low_f32(e)));
+            sum[2 * j + 1] = vaddq_f64(sum[2 * j + 1], vcvt_high_f64_f32(e));
+        }
+    };
     int64_t p = 0;
-    for (; p + 4 <= n; p += 4) {
-        const float32x4_t e = exp_nonpositive(vsubq_f32(vld1q_f32(scores + p), mv));
-        vst1q_f32(scores + p, e);
-        sum_v = vaddq_f64(sum_v, vcvt_f64_f32(vget_low_f32(e)));
-        sum_v = vaddq_f64(sum_v, vcvt_high_f64_f32(e));
+    for (; p + 16 <= n; p += 16) block16(scores + p);
+    if (p < n) {
+        // -inf pads: exp_ref gives 0 for them, which adds nothing to a lane.
+        alignas(16) float tail[16];
+        std::fill(tail, tail + 16, -INFINITY);
+        std::copy(scores + p, scores + n, tail);
+        block16(tail);
+        std::copy(tail, tail + (n - p), scores + p);
     }
-    double sum = vaddvq_f64(sum_v);
-    for (; p < n; ++p) {
-        scores[p] = std::exp(scores[p] - m);
-        sum += static_cast<double>(scores[p]);
-    }
-    const float inv = static_cast<float>(1.0 / sum);
+    float64x2_t h8[4];
+    for (int j = 0; j < 4; ++j) h8[j] = vaddq_f64(sum[j], sum[j + 4]);
+    const float64x2_t h4_0 = vaddq_f64(h8[0], h8[2]);
+    const float64x2_t h4_1 = vaddq_f64(h8[1], h8[3]);
+    const float64x2_t h2 = vaddq_f64(h4_0, h4_1);
+    const double total = vgetq_lane_f64(h2, 0) + vgetq_lane_f64(h2, 1);
+    const float inv = static_cast<float>(1.0 / total);
     for (p = 0; p + 4 <= n; p += 4) {
         const float32x4_t v = vmulq_n_f32(vld1q_f32(scores + p), inv);
         vst1q_f32(scores + p, round_p ? round_to_f16(v) : v);

@@ -1,7 +1,7 @@
 // F16 weight x f32 input matmul (the tied output head), NEON. The input is rounded
 // to f16 on the fly (FCVTN, ties to even, then back) because the reference rounds
-// it before the dot product. Four rows share each input load; two accumulators
-// per row hide the FMA latency.
+// it before the dot product. Four rows share each input load; each row's sum is
+// kernel_plugin.h's dot16, so it is cpu-scalar's bit for bit.
 #include "kernels.hpp"
 #include "simd_neon.hpp"
 
@@ -13,32 +13,40 @@ namespace {
 
 constexpr int kRowTile = 4;
 
+// kernel_plugin.h's dot16 for four rows: acc[i][j] holds lanes 4j..4j+3 of
+// row i; the last k % 16 columns go through one zero-padded step.
 void dot4(const uint16_t* const w[kRowTile], const float* x, int64_t k, float out[kRowTile]) {
-    float32x4_t acc0[kRowTile], acc1[kRowTile];
-    for (int i = 0; i < kRowTile; ++i) acc0[i] = acc1[i] = vdupq_n_f32(0.0f);
-    int64_t c = 0;
-    for (; c + 8 <= k; c += 8) {
-        const float32x4_t x0 = round_to_f16(vld1q_f32(x + c));
-        const float32x4_t x1 = round_to_f16(vld1q_f32(x + c + 4));
-        for (int i = 0; i < kRowTile; ++i) {
-            acc0[i] = vfmaq_f32(acc0[i], load_f16(w[i] + c), x0);
-            acc1[i] = vfmaq_f32(acc1[i], load_f16(w[i] + c + 4), x1);
+    float32x4_t acc[kRowTile][4];
+    for (auto& row : acc)
+        for (auto& v : row) v = vdupq_n_f32(0.0f);
+    auto step = [&](const float* xs, const uint16_t* const ws[kRowTile]) {
+        for (int j = 0; j < 4; ++j) {
+            const float32x4_t xv = round_to_f16(vld1q_f32(xs + 4 * j));
+            for (int i = 0; i < kRowTile; ++i) acc[i][j] = vfmaq_f32(acc[i][j], load_f16(ws[i] + 4 * j), xv);
         }
+    };
+    int64_t c = 0;
+    for (; c + 16 <= k; c += 16) {
+        const uint16_t* ws[kRowTile];
+        for (int i = 0; i < kRowTile; ++i) ws[i] = w[i] + c;
+        step(x + c, ws);
     }
     if (c < k) {
-        // The last k % 8 columns, zero-padded into one step.
-        alignas(16) float xt[8] = {};
-        alignas(16) uint16_t wt[kRowTile][8] = {};
+        alignas(16) float xt[16] = {};
+        alignas(16) uint16_t wt[kRowTile][16] = {};
+        const uint16_t* ws[kRowTile];
         std::copy(x + c, x + k, xt);
-        for (int i = 0; i < kRowTile; ++i) std::copy(w[i] + c, w[i] + k, wt[i]);
-        const float32x4_t x0 = round_to_f16(vld1q_f32(xt));
-        const float32x4_t x1 = round_to_f16(vld1q_f32(xt + 4));
         for (int i = 0; i < kRowTile; ++i) {
-            acc0[i] = vfmaq_f32(acc0[i], load_f16(wt[i]), x0);
-            acc1[i] = vfmaq_f32(acc1[i], load_f16(wt[i] + 4), x1);
+            std::copy(w[i] + c, w[i] + k, wt[i]);
+            ws[i] = wt[i];
         }
+        step(xt, ws);
     }
-    for (int i = 0; i < kRowTile; ++i) out[i] = vaddvq_f32(vaddq_f32(acc0[i], acc1[i]));
+    for (int i = 0; i < kRowTile; ++i) {
+        const float32x4_t s4 = vaddq_f32(vaddq_f32(acc[i][0], acc[i][2]), vaddq_f32(acc[i][1], acc[i][3]));
+        const float32x2_t s2 = vadd_f32(vget_low_f32(s4), vget_high_f32(s4));
+        out[i] = vget_lane_f32(s2, 0) + vget_lane_f32(s2, 1);
+    }
 }
 
 }  // namespace

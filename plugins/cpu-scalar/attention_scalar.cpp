@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "f16_convert.hpp"
+#include "reduction_order.hpp"
 #include "scalar_kernels.hpp"
 
 namespace bitnet::scalar {
@@ -28,35 +29,30 @@ void attention(const void* raw, int64_t begin, int64_t end) {
                 out[d] = round_q ? f16_to_f32(f32_to_f16(q[d])) : q[d];
             }
 
-            // Scores: float dot in index order, then times scale.
+            // Scores, softmax and weights in the header's reduction order.
             float max_score = -INFINITY;
             for (int64_t p = 0; p < n_ctx; ++p) {
                 const uint16_t* k = a->k_cache + p * a->kv_stride + kv_off;
-                float dot = 0.0f;
-                for (int64_t d = 0; d < hd; ++d) dot += out[d] * f16_to_f32(k[d]);
+                const float dot = dot16([&](int64_t d) { return out[d]; },
+                                        [&](int64_t d) { return f16_to_f32(k[d]); }, hd);
                 score[p] = dot * a->scale;
                 max_score = std::fmax(max_score, score[p]);
             }
-
-            // Softmax: float exp of max-subtracted scores, double sum, one
-            // float reciprocal applied to every weight.
-            double sum = 0.0;
             for (int64_t p = 0; p < n_ctx; ++p) {
-                score[p] = std::exp(score[p] - max_score);
-                sum += static_cast<double>(score[p]);
+                score[p] = static_cast<float>(exp_ref(static_cast<double>(score[p] - max_score)));
             }
-            const float inv_sum = static_cast<float>(1.0 / sum);
+            const float inv_sum = static_cast<float>(1.0 / sum16d(score, n_ctx));
             for (int64_t p = 0; p < n_ctx; ++p) {
                 score[p] *= inv_sum;
                 if (round_p) score[p] = f16_to_f32(f32_to_f16(score[p]));
             }
 
-            // out = sum_p p * v_p, accumulated in float in position order.
+            // out = sum_p p * v_p, fused, in position order.
             for (int64_t d = 0; d < hd; ++d) out[d] = 0.0f;
             for (int64_t p = 0; p < n_ctx; ++p) {
                 const uint16_t* v = a->v_cache + p * a->kv_stride + kv_off;
                 for (int64_t d = 0; d < hd; ++d) {
-                    out[d] += score[p] * f16_to_f32(v[d]);
+                    out[d] = std::fma(score[p], f16_to_f32(v[d]), out[d]);
                 }
             }
         }

@@ -17,6 +17,21 @@
  *    result must not depend on how the range is split.
  *  - The entry point must run no ISA-specific instruction: compile the file that
  *    defines it with baseline flags and without LTO.
+ *  - Float results are bitwise those of the definitions below (since 1.2 also
+ *    for ATTENTION and F16_MATMUL, through the reduction order that follows), so
+ *    every plugin produces the same logits and the same tokens.
+ *
+ * Reduction order (since 1.2). dot16(a, b, n) is the float sum of a[i]*b[i] over
+ * 16 lanes: lane l starts at +0 and takes l = fma(a[i], b[i], l) for the i < n
+ * with i % 16 == l, in increasing i; then the lanes are folded by halves,
+ * l[j] = l[j] + l[j + h] for j < h, with h = 8, 4, 2, 1, and lane 0 is the sum.
+ * sum16d(e, n) is the same in double for a sum of floats: lane l = l + (double)e[p]
+ * over p % 16 == l in increasing p, then the same folds. exp_ref(x), in double,
+ * for the softmax: x = fmax(x, -746); k = nearbyint(x * 1.4426950408889634);
+ * r = fma(-k, 0x1.62e42fefa39efp-1, x); r = fma(-k, 0x1.abc9e3b39803fp-56, r);
+ * s = 1/11!; s = fma(s, r, 1/i!) for i = 10 down to 0 (each 1/i! rounded to
+ * double); exp_ref = s * 2^k. This is expf correctly rounded in all but rare
+ * cases, cheap in any SIMD, and the same bits everywhere.
  */
 #ifndef BITNET_KERNEL_PLUGIN_H
 #define BITNET_KERNEL_PLUGIN_H
@@ -29,7 +44,7 @@ extern "C" {
 #endif
 
 #define BITNET_KP_ABI_MAJOR 1
-#define BITNET_KP_ABI_MINOR 1
+#define BITNET_KP_ABI_MINOR 2
 #define BITNET_KP_ENTRY_SYMBOL "bitnet_kernel_plugin_entry"
 
 #if defined(_WIN32)
@@ -172,7 +187,12 @@ typedef struct bitnet_kp_rope_args {
  * h / (n_heads / n_kv_heads). Caches hold f16 bits; position p of kv head g
  * starts at element p*kv_stride + g*head_dim. out = softmax(scale * q.k) . v,
  * heads concatenated per token. scratch holds n_heads * (pos0 + n_tokens) floats;
- * head h may use only its own row of it. */
+ * head h may use only its own row of it. In order (see "Reduction order"), for
+ * the visible positions p: q' = q (rounded to f16 under ROUND_Q_F16);
+ * s_p = dot16(q', k_p, head_dim) * scale; m = max s_p;
+ * e_p = (float)exp_ref((double)(s_p - m)); inv = (float)(1 / sum16d(e));
+ * w_p = e_p * inv (rounded to f16 under ROUND_P_F16); out[d] starts at +0 and
+ * takes out[d] = fma(w_p, v_p[d], out[d]) in increasing p. */
 typedef struct bitnet_kp_attention_args {
     uint32_t struct_size;
     const float *q;          /* n_tokens x n_heads x head_dim */
@@ -212,9 +232,10 @@ typedef struct bitnet_kp_embed_args {
     int64_t k;
 } bitnet_kp_embed_args;
 
-/* y[t*ldy + r] = sum_k f16(w[r][k]) * f16(x[t][k]) for rows r in [begin, end):
- * the input is rounded to f16 first (as the reference does), products summed in
- * at least f32. */
+/* y[t*ldy + r] = dot16(w_r, f16(x_t), k) for rows r in [begin, end) (see
+ * "Reduction order"): the input is rounded to f16 first (as the reference does);
+ * products of two halves are exact in float, so fma or multiply-then-add give
+ * the same bits. */
 typedef struct bitnet_kp_f16_matmul_args {
     uint32_t struct_size;
     const uint16_t *w;   /* rows x k f16 bits */

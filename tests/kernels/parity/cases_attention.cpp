@@ -4,7 +4,6 @@
 #include <cmath>
 #include <sstream>
 
-#include "attention_reference.hpp"
 #include "op_specs.hpp"
 
 namespace bitnet::parity {
@@ -79,14 +78,8 @@ public:
         return o;
     }
 
-    // See attention_reference.hpp for the derivation of the bound.
-    std::vector<float> tolerance(const Outputs& ref) const override {
-        (void)ref;
-        const AttnInputs in{q_.data(), k_.data(), v_.data(), s_.tokens, s_.heads, s_.kv_heads,
-                            s_.head_dim, s_.pos0, kv_stride_, scale_, flags_};
-        const AttnReference exact = attention_reference(in, 2);
-        return std::vector<float>(exact.bound.begin(), exact.bound.end());
-    }
+    // No tolerance: kernel_plugin.h fixes the reduction order and the exp, so
+    // every plugin must give cpu-scalar's bits.
 
 private:
     AttnShape s_;
@@ -112,6 +105,7 @@ std::vector<CasePtr> make_attention_cases(Level level, uint64_t seed) {
     const std::vector<std::pair<AttnShape, uint32_t>> quick = {
         {{1, 1, 64, 0, 1, 0}, kQ | kP},   {{4, 1, 64, 5, 1, 0}, kQ | kP},  {{4, 2, 64, 0, 7, 8}, kQ},
         {{8, 2, 128, 131, 1, 0}, kQ | kP}, {{3, 3, 32, 9, 7, 0}, 0},       {{2, 1, 64, 17, 1, 4}, kP},
+        {{2, 1, 40, 30, 3, 0}, 0},         {{3, 1, 7, 12, 2, 0}, kQ | kP},
     };
     const std::vector<std::pair<AttnShape, uint32_t>> extra = {
         {{20, 5, 128, 300, 1, 0}, kQ | kP}, {{20, 5, 128, 0, 64, 0}, kQ}, {{8, 8, 128, 40, 64, 16}, kQ},
