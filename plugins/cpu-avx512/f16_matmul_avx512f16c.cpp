@@ -10,6 +10,9 @@
 #include <bitnet/kernel_plugin.h>
 #include "simd_avx512.hpp"
 
+#include <memory>
+#include <new>
+
 #include "avx512_kernels.hpp"
 
 namespace bitnet::avx512 {
@@ -24,13 +27,25 @@ __mmask16 tail_mask(int64_t remaining) {
     return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
 }
 
-__m512 load_rounded(const float* x, __mmask16 m) {
-    return _mm512_cvtph_ps(_mm512_cvtps_ph(_mm512_maskz_loadu_ps(m, x), _MM_FROUND_TO_NEAREST_INT));
+__m512 round_to_f16(__m512 v) { return _mm512_cvtph_ps(_mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT)); }
+
+// Input vectors: rounded as they are loaded, or already rounded by the caller;
+// masked only for the short last step (plain loads keep the loop tight).
+template <bool kRounded, bool kTail>
+__m512 load_x(const float* x, __mmask16 m) {
+    const __m512 v = kTail ? _mm512_maskz_loadu_ps(m, x) : _mm512_loadu_ps(x);
+    return kRounded ? v : round_to_f16(v);
+}
+
+template <bool kTail>
+__m512 load_w(const uint16_t* p, __mmask16 m) {
+    return _mm512_cvtph_ps(kTail ? _mm256_maskz_loadu_epi16(m, p)
+                                 : _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
 
 // sums[i][j] = dot16(row i, f16(x of token j)) over k elements, for the R rows
 // at rows[i] and T tokens in xs (k floats apart).
-template <int R, int T>
+template <int R, int T, bool kRounded>
 void rows_dot(const uint16_t* const rows[R], const float* xs, int64_t k, float sums[R][kTokens]) {
     __m512 acc[R][T];
 #pragma GCC unroll 4
@@ -40,24 +55,27 @@ void rows_dot(const uint16_t* const rows[R], const float* xs, int64_t k, float s
             acc[i][j] = _mm512_setzero_ps();
         }
     }
-    for (int64_t e = 0; e < k; e += 16) {
-        const __mmask16 m = tail_mask(k - e);
+    // One step of 16 columns at e; the last, short one masked (zeros add nothing).
+    auto step = [&]<bool kTail>(int64_t e, __mmask16 m) __attribute__((always_inline)) {
         __m512 x[T];
 #pragma GCC unroll 4
         for (int j = 0; j < T; ++j) {
-            x[j] = load_rounded(xs + j * k + e, m);
+            x[j] = load_x<kRounded, kTail>(xs + j * k + e, m);
         }
 #pragma GCC unroll 4
         for (int i = 0; i < R; ++i) {
             const uint16_t* p = rows[i] + e;
             _mm_prefetch(reinterpret_cast<const char*>(p) + kPrefetchBytes, _MM_HINT_T1);
-            const __m512 wv = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
+            const __m512 wv = load_w<kTail>(p, m);
 #pragma GCC unroll 4
             for (int j = 0; j < T; ++j) {
                 acc[i][j] = _mm512_fmadd_ps(wv, x[j], acc[i][j]);
             }
         }
-    }
+    };
+    int64_t e = 0;
+    for (; e + 16 <= k; e += 16) step.template operator()<false>(e, 0);
+    if (e < k) step.template operator()<true>(e, tail_mask(k - e));
 #pragma GCC unroll 4
     for (int i = 0; i < R; ++i) {
 #pragma GCC unroll 4
@@ -67,10 +85,10 @@ void rows_dot(const uint16_t* const rows[R], const float* xs, int64_t k, float s
     }
 }
 
-template <int T>
-void rows_range(const bitnet_kp_f16_matmul_args* a, int64_t t0, int64_t begin, int64_t end) {
+template <int T, bool kRounded>
+void rows_range(const bitnet_kp_f16_matmul_args* a, const float* x, int64_t t0, int64_t begin, int64_t end) {
     float sums[kRows][kTokens];
-    const float* xs = a->x + t0 * a->k;
+    const float* xs = x + t0 * a->k;
     auto emit = [&](const int64_t r[], int rows) {
         for (int i = 0; i < rows; ++i) {
             for (int j = 0; j < T; ++j) {
@@ -86,20 +104,18 @@ void rows_range(const bitnet_kp_f16_matmul_args* a, int64_t t0, int64_t begin, i
             r[i] = begin + i * span + j;
             rows[i] = a->w + r[i] * a->k;
         }
-        rows_dot<kRows, T>(rows, xs, a->k, sums);
+        rows_dot<kRows, T, kRounded>(rows, xs, a->k, sums);
         emit(r, kRows);
     }
     for (int64_t r = begin + kRows * span; r < end; ++r) {
         const uint16_t* row = a->w + r * a->k;
-        rows_dot<1, T>(&row, xs, a->k, sums);
+        rows_dot<1, T, kRounded>(&row, xs, a->k, sums);
         emit(&r, 1);
     }
 }
 
-}  // namespace
-
-void f16_matmul(const void* raw, int64_t begin, int64_t end) {
-    const auto* a = static_cast<const bitnet_kp_f16_matmul_args*>(raw);
+template <bool kRounded>
+void all_rows(const bitnet_kp_f16_matmul_args* a, const float* x, int64_t begin, int64_t end) {
     // With more tokens than one group, rows go in blocks that stay in L2, so the
     // weights come from memory once instead of once per token group. A row's
     // sums do not depend on the blocking.
@@ -109,20 +125,47 @@ void f16_matmul(const void* raw, int64_t begin, int64_t end) {
         for (int64_t t0 = 0; t0 < a->n_tokens; t0 += kTokens) {
             switch (a->n_tokens - t0 < kTokens ? a->n_tokens - t0 : kTokens) {
                 case 4:
-                    rows_range<4>(a, t0, r0, r1);
+                    rows_range<4, kRounded>(a, x, t0, r0, r1);
                     break;
                 case 3:
-                    rows_range<3>(a, t0, r0, r1);
+                    rows_range<3, kRounded>(a, x, t0, r0, r1);
                     break;
                 case 2:
-                    rows_range<2>(a, t0, r0, r1);
+                    rows_range<2, kRounded>(a, x, t0, r0, r1);
                     break;
                 default:
-                    rows_range<1>(a, t0, r0, r1);
+                    rows_range<1, kRounded>(a, x, t0, r0, r1);
                     break;
             }
         }
     }
+}
+
+}  // namespace
+
+// One token group rounds its input as it goes (once per four rows: cheap next
+// to the weights' memory traffic). Many token groups revisit each input per row
+// block, so the input is rounded once into a copy first, when one can be had.
+void f16_matmul(const void* raw, int64_t begin, int64_t end) {
+    const auto* a = static_cast<const bitnet_kp_f16_matmul_args*>(raw);
+    if (a->n_tokens > kTokens) {
+        const int64_t n = a->n_tokens * a->k;
+        // Cache-line aligned: a 64-byte load split over two lines costs twice.
+        struct AlignedFree {
+            void operator()(float* p) const { ::operator delete[](p, std::align_val_t{64}); }
+        };
+        std::unique_ptr<float[], AlignedFree> rounded(new (std::align_val_t{64}, std::nothrow)
+                                                          float[static_cast<size_t>(n)]);
+        if (rounded) {
+            for (int64_t i = 0; i < n; i += 16) {
+                const __mmask16 m = tail_mask(n - i);
+                _mm512_mask_storeu_ps(rounded.get() + i, m, round_to_f16(_mm512_maskz_loadu_ps(m, a->x + i)));
+            }
+            all_rows<true>(a, rounded.get(), begin, end);
+            return;
+        }
+    }
+    all_rows<false>(a, a->x, begin, end);
 }
 
 }  // namespace bitnet::avx512
