@@ -67,7 +67,11 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
     unsigned threads = options_.threads ? options_.threads : setup_.cpu.cores;
     pool_ = std::make_unique<ThreadPool>(threads);
     dispatcher_ = std::make_unique<kernels::Dispatcher>(selection, *pool_);
-    model_ = std::make_unique<model::Model>(options_.model_path);
+    model::LoadOptions load;
+    load.copy_weights = !options_.use_mmap;
+    load.head_stays_mapped = q8;
+    load.threads = std::max(threads, setup_.cpu.cores);  // reading is brief: every core helps
+    model_ = std::make_unique<model::Model>(options_.model_path, load);
     model_->prepare_weights(*dispatcher_);
     if (q8) model_->prepare_head_q8(*pool_);
     tokenizer_ = tokenizer::load_tokenizer(model_->file(), options_.tokenizer);

@@ -33,10 +33,10 @@ inline bitnet::receipt::Receipt sample_receipt() {
 
     r.backend.requested = "auto";
     r.backend.candidates = {
-        {"cpu-scalar", "/usr/lib/bitnet/plugins/libbitnet-cpu-scalar.so", 1, ""},
-        {"cpu-avx2", "/usr/lib/bitnet/plugins/libbitnet-cpu-avx2.so", 20, ""},
-        {"cpu-avx512", "/usr/lib/bitnet/plugins/libbitnet-cpu-avx512.so", 0, "CPU lacks avx512vnni"},
-        {"", "/usr/lib/bitnet/plugins/libnotes.so", 0, "no bitnet_kernel_plugin_entry symbol"},
+        {"cpu-scalar", "/usr/lib/bitnet/plugins/libbitnet-cpu-scalar.so", 1, "", ""},
+        {"cpu-avx2", "/usr/lib/bitnet/plugins/libbitnet-cpu-avx2.so", 20, "", ""},
+        {"cpu-avx512", "/usr/lib/bitnet/plugins/libbitnet-cpu-avx512.so", 0, "CPU lacks avx512vnni", ""},
+        {"", "/usr/lib/bitnet/plugins/libnotes.so", 0, "no bitnet_kernel_plugin_entry symbol", ""},
     };
     const std::vector<std::pair<std::string, std::string>> choice = {
         {"i2s_gemv", "cpu-avx2.i2s_gemv.i8.avx2"},      {"i2s_gemm", "cpu-avx2.i2s_gemm.i8.avx2"},

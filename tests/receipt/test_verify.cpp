@@ -136,6 +136,8 @@ BOOST_AUTO_TEST_CASE(each_broken_rule_is_named) {
         {"tensor_count", "add up to 46", [](json::value& r) { at(r, {"model", "tensor_count"}) = 47; }},
         {"weights_source", "bytes_packed is 0", [](json::value& r) { at(r, {"model", "weights_source"}) = "packed"; }},
         {"weights_source", "\"mapped\"", [](json::value& r) { at(r, {"model", "bytes_packed"}) = 4096; }},
+        {"weights_source", "bytes_copied 0", [](json::value& r) { at(r, {"model", "weights_source"}) = "copied"; }},
+        {"weights_source", "\"mapped\"", [](json::value& r) { at(r, {"model", "bytes_copied"}) = 4096; }},
     };
     for (const auto& c : cases) {
         json::value r = sample_json();
@@ -165,7 +167,7 @@ BOOST_AUTO_TEST_CASE(schema_violations_name_the_field) {
          [](json::value& r) { at(r, {"settings", "sampling", "seed"}) = -1; }},
         {"schema_version", "not one of", [](json::value& r) { at(r, {"schema_version"}) = "2"; }},
         {"timestamp", "does not match", [](json::value& r) { at(r, {"timestamp"}) = "26/11/2026 09:30"; }},
-        {"model.weights_source", "not one of", [](json::value& r) { at(r, {"model", "weights_source"}) = "copied"; }},
+        {"model.weights_source", "not one of", [](json::value& r) { at(r, {"model", "weights_source"}) = "cached"; }},
         {"runtime.build_host", "not allowed", [](json::value& r) { at(r, {"runtime"}).as_object()["build_host"] = "x"; }},
         {"model.tensor_types.Q4_0", "less than the minimum",
          [](json::value& r) { at(r, {"model", "tensor_types"}).as_object()["Q4_0"] = 0; }},

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: bitnet-bench -m FILE [-p 128] [-n 128] [-t 1,2] [-r 5] [--backend auto|NAME[,..]]\n"
-    "                    [--head-precision f16|q8[,..]] [--receipt-dir DIR] [--output text|json|md]\n"
+    "                    [--head-precision f16|q8[,..]] [--mmap 0|1] [--receipt-dir DIR] [--output text|json|md]\n"
     "       bitnet-bench bandwidth [-t 1,2] [--size-mb 1024] [--passes 3] [--output text|json|md]\n"
     "       bitnet-bench baseline run|compare|cpu-class ...   (bitnet-bench baseline --help)\n"
     "\n"
@@ -45,6 +45,7 @@ int bench_command(int argc, char** argv) {
     BenchOptions o;
     std::string output = "text";
     uint64_t size_mb = 1024;
+    int mmap = 1;
     po::options_description desc("options");
     desc.add_options()
         ("help,h", "show this help")
@@ -55,6 +56,7 @@ int bench_command(int argc, char** argv) {
         ("repetitions,r", po::value(&o.repetitions)->default_value(5), "timed repetitions per test")
         ("backend", po::value(&backends)->composing(), "auto or plugin names")
         ("head-precision", po::value(&heads)->composing(), "f16 (default) and/or q8")
+        ("mmap", po::value(&mmap)->default_value(1), "1: kernels read the file mapping; 0: weights read into huge-page memory at load (bitnet-run --no-mmap)")
         ("plugin-dir", po::value(&plugin_dirs)->composing(), "search this plugin directory first")
         ("receipt-dir", po::value<std::string>(), "write one receipt per configuration here")
         ("output,o", po::value(&output), "text, json or md")
@@ -77,6 +79,8 @@ int bench_command(int argc, char** argv) {
     }
     o.backends = split_list(backends);
     o.head_precisions = split_list(heads);
+    if (mmap != 0 && mmap != 1) throw Error("--mmap takes 0 or 1, not " + std::to_string(mmap));
+    o.use_mmap = mmap == 1;
     o.plugin_dirs = plugin_dirs;
     if (vm.count("receipt-dir")) o.receipt_dir = vm["receipt-dir"].as<std::string>();
     o.bandwidth = !vm.count("no-bandwidth");

@@ -69,7 +69,8 @@ void print_footer(const BenchReport& r, std::ostream& out, bool markdown) {
     out << (markdown ? "\nKernels that ran:\n\n" : "\nkernels that ran:\n");
     for (const auto& c : r.configs) {
         out << (markdown ? "- " : "  ") << c.backend << ", " << c.head_precision << " head, " << c.threads
-            << (c.threads == 1 ? " thread" : " threads") << format(" (load %.0f ms):", c.load_ms);
+            << (c.threads == 1 ? " thread" : " threads") << format(" (load %.0f ms", c.load_ms)
+            << (c.weights_copied ? ", weights copied into memory):" : "):");
         for (const auto& k : c.kernels) out << " " << k;
         out << "\n";
     }
@@ -137,6 +138,7 @@ boost::json::value to_json(const BenchReport& r) {
         for (const auto& k : c.kernels) kernels.emplace_back(k);
         boost::json::object o{{"backend", c.backend}, {"head_precision", c.head_precision},
                               {"threads", c.threads}, {"load_ms", c.load_ms},
+                              {"weights", c.weights_copied ? "copied" : "mapped"},
                               {"model", std::move(model)}, {"kernels", std::move(kernels)},
                               {"tests", std::move(tests)}};
         if (!c.receipt.empty()) o["receipt"] = c.receipt;

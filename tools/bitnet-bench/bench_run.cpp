@@ -65,6 +65,7 @@ ConfigResult run_config(const BenchOptions& o, const BenchReport& report, const 
     eo.plugin_dirs = o.plugin_dirs;
     eo.threads = threads;
     eo.head_precision = head;
+    eo.use_mmap = o.use_mmap;
     Engine engine(eo);
 
     ConfigResult c;
@@ -73,6 +74,7 @@ ConfigResult run_config(const BenchOptions& o, const BenchReport& report, const 
     c.threads = engine.pool().size();
     c.model = model_facts(engine.model(), head == "q8");
     c.load_ms = engine.load_ms();
+    c.weights_copied = engine.model().copied_bytes() > 0;
 
     const ReceiptShape shape = receipt_shape(o);
     const bool receipts = o.receipt_dir || receipt_dir_from_environment();

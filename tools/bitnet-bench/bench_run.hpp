@@ -25,6 +25,7 @@ struct BenchOptions {
     int repetitions{5};
     std::vector<std::string> backends{"auto"};
     std::vector<std::string> head_precisions{"f16"};
+    bool use_mmap{true};             // false: --mmap 0, weights read into memory at load
     std::vector<std::string> plugin_dirs;
     std::optional<std::string> receipt_dir;
     bool bandwidth{true};
@@ -37,6 +38,7 @@ struct ConfigResult {
     unsigned threads{0};
     ModelFacts model;             // decode bytes depend on the head precision
     double load_ms{0};
+    bool weights_copied{false};   // --mmap 0
     std::vector<std::string> kernels;  // IDs of the kernels that ran, from the dispatch counters
     std::vector<PerfResult> tests;
     std::string receipt;          // path, when one was written

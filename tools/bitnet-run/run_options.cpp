@@ -37,6 +37,7 @@ RunOptions parse_run_options(int argc, char** argv) {
         ("no-parse-special", "treat special-token text in the prompt as plain text")
         ("receipt", po::value(&r.receipt_path), "write a JSON receipt of the run to this file")
         ("head-precision", po::value(&r.engine.head_precision)->default_value("f16"), "output head: f16 (reference) or q8 (int8 per-row, faster, approximate)")
+        ("no-mmap", "read the weights into huge-page memory at load instead of reading the file mapping: slower load, faster decode")
         ("backend", po::value(&r.engine.backend)->default_value("auto"), "auto, or a plugin name (cpu-scalar, avx2, ...)")
         ("plugin-dir", po::value(&r.engine.plugin_dirs)->composing(), "search this plugin directory first (repeatable)")
         ("allow-insecure-plugin-dir", po::bool_switch(&r.engine.allow_insecure_plugin_dir), "also load plugins from directories and files other users can write (unsafe)")
@@ -58,6 +59,7 @@ RunOptions parse_run_options(int argc, char** argv) {
     r.show_help = vm.count("help") > 0;
     r.seed_given = vm.count("seed") > 0;
     r.parse_special = vm.count("no-parse-special") == 0;
+    r.engine.use_mmap = vm.count("no-mmap") == 0;
     if (r.show_help || r.list_backends) return r;
     if (r.engine.model_path.empty()) throw Error("no model given (use -m FILE)");
     if (!r.chat && !vm.count("prompt")) throw Error("no prompt given (use -p TEXT, or --chat)");

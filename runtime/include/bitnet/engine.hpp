@@ -28,6 +28,7 @@ struct EngineOptions {
     bool allow_insecure_plugin_dir{false};  // see DiscoveryOptions::allow_insecure
     tokenizer::TokenizerOptions tokenizer;
     std::string head_precision{"f16"};  // "f16" (the reference) or "q8" (int8, opt-in)
+    bool use_mmap{true};  // false: weights read into huge-page memory at load (model::LoadOptions)
 };
 
 // Discovers plugins under options' ISA ceiling; does not load a model.

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,7 +42,7 @@ struct TensorInfo {
     TensorType type{TensorType::F32};
     uint64_t offset{0};        // relative to the data section
     uint64_t n_bytes{0};       // bytes owned, for I2_S n/4 + 32
-    const uint8_t* data{nullptr};  // into the mapping
+    const uint8_t* data{nullptr};  // into the mapping, or into the copy (copy_to_memory)
     uint64_t n_elements() const;
 };
 
@@ -83,8 +84,17 @@ public:
     const TensorInfo& tensor(const std::string& name) const;
 
     // Asks the kernel to read a tensor's pages ahead (MADV_WILLNEED on its range
-    // only); a hint, never fails.
+    // only); a hint, never fails. Does nothing for a copied tensor.
     void prefetch(const TensorInfo& t) const;
+
+    // Reads the tensors `which` selects into one anonymous region backed by
+    // transparent huge pages (fewer TLB misses when a decode step streams them)
+    // and points their data there, on `threads` threads. The file mapping of
+    // those tensors is never touched, so it adds nothing to RSS. Call before
+    // taking any tensor's data pointer. Throws "<path>: cannot read ..." on an
+    // I/O error or a short read.
+    void copy_to_memory(const std::function<bool(const TensorInfo&)>& which, unsigned threads);
+    uint64_t bytes_copied() const { return copy_bytes_; }
 
     // Throws "<path>: <msg>".
     [[noreturn]] void fail(const std::string& msg) const;
@@ -94,8 +104,11 @@ private:
     void release() noexcept;
 
     std::string path_;
-    int fd_{-1};
+    int fd_{-1};  // kept open for copy_to_memory
     const uint8_t* base_{nullptr};
+    uint8_t* copy_region_{nullptr};  // copy_to_memory's mapping, copy_length_ bytes
+    uint64_t copy_length_{0};
+    uint64_t copy_bytes_{0};
     uint64_t size_{0};
     uint32_t version_{0};
     uint32_t alignment_{32};

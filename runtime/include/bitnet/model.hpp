@@ -49,10 +49,19 @@ struct LayerWeights {
     TernaryWeight wq, wk, wv, wo, w_gate, w_up, w_down;
 };
 
+// How the weights get into memory. Mapped (the default) loads fast and shares
+// pages with other processes; a copy costs a read of the file at load but runs
+// decode from huge pages.
+struct LoadOptions {
+    bool copy_weights{false};
+    bool head_stays_mapped{false};  // the int8 head replaces it: no copy of the F16 head
+    unsigned threads{1};            // readers for the copy
+};
+
 class Model {
 public:
     // Opens and validates the file; throws bitnet::Error "<path>: <what>".
-    explicit Model(const std::string& path);
+    explicit Model(const std::string& path, const LoadOptions& load = {});
     ~Model();
 
     const ModelConfig& config() const { return config_; }
@@ -66,6 +75,7 @@ public:
     // weights (once; later calls with the same kernels are free).
     void prepare_weights(const kernels::Dispatcher& dispatcher);
     uint64_t packed_bytes() const { return packed_bytes_ + head_q8_bytes(); }
+    uint64_t copied_bytes() const { return file_->bytes_copied(); }
 
     // The opt-in int8 head: quantizes the F16 head once, per row
     // (scale = max|w| / 127, round half to even), spread over the pool.

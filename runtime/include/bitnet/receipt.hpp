@@ -56,8 +56,11 @@ struct ModelInfo {
     ModelShape shape;
     int64_t tensor_count = 0;  // must equal the sum of tensor_types counts
     std::vector<TensorTypeCount> tensor_types;
-    std::string weights_source = "mapped";  // "mapped" or "packed" (a kernel repacked them)
-    uint64_t bytes_packed = 0;              // > 0 exactly when weights_source is "packed"
+    // "mapped" (kernels read the file mapping), "packed" (a kernel repacked the
+    // ternary weights at load) or "copied" (--no-mmap: read into memory at load).
+    std::string weights_source = "mapped";
+    uint64_t bytes_packed = 0;  // > 0 when "packed"; 0 when "mapped"
+    uint64_t bytes_copied = 0;  // > 0 exactly when "copied"
 };
 
 struct PluginCandidate {

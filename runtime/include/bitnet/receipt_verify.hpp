@@ -20,7 +20,8 @@
 //   token_hash            generated_ids_sha256 is the SHA-256 of the ids (little-endian int32)
 //   model_sha256          model.sha256 is present and 64 hex characters
 //   tensor_count          model.tensor_count equals the sum of tensor_types
-//   weights_source        bytes_packed > 0 exactly when weights_source is "packed"
+//   weights_source        "mapped": bytes_packed and bytes_copied 0; "packed":
+//                         bytes_packed > 0, nothing copied; "copied": bytes_copied > 0
 // Rules read fields defensively: a missing or ill-typed field is the schema's
 // finding, and a rule only adds its own when it can still judge.
 #pragma once

@@ -58,9 +58,6 @@ GgufFile::GgufFile(const std::string& path) : path_(path) {
         void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
         if (p == MAP_FAILED) fail(std::string("cannot map: ") + std::strerror(errno));
         base_ = static_cast<const uint8_t*>(p);
-        // The mapping keeps the file alive; the descriptor is no longer needed.
-        ::close(fd_);
-        fd_ = -1;
         parse();
     } catch (...) {
         release();
@@ -71,6 +68,8 @@ GgufFile::GgufFile(const std::string& path) : path_(path) {
 GgufFile::~GgufFile() { release(); }
 
 void GgufFile::release() noexcept {
+    if (copy_region_) ::munmap(copy_region_, copy_length_);
+    copy_region_ = nullptr;
     if (base_) ::munmap(const_cast<uint8_t*>(base_), size_);
     base_ = nullptr;
     if (fd_ >= 0) ::close(fd_);
@@ -182,7 +181,7 @@ void GgufFile::parse() {
 }
 
 void GgufFile::prefetch(const TensorInfo& t) const {
-    if (!base_ || !t.data || t.n_bytes == 0) return;
+    if (!base_ || !t.data || t.n_bytes == 0 || t.data < base_ || t.data >= base_ + size_) return;
     const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
     const uint64_t begin = static_cast<uint64_t>(t.data - base_) / page * page;
     const uint64_t end = static_cast<uint64_t>(t.data - base_) + t.n_bytes;

@@ -19,8 +19,13 @@ std::string shape_string(const std::vector<uint64_t>& ne) {
 
 }  // namespace
 
-Model::Model(const std::string& path) : file_(std::make_unique<gguf::GgufFile>(path)) {
+Model::Model(const std::string& path, const LoadOptions& load) : file_(std::make_unique<gguf::GgufFile>(path)) {
     read_config();
+    if (load.copy_weights) {
+        const std::string head = file_->find_tensor("output.weight") ? "output.weight" : "token_embd.weight";
+        file_->copy_to_memory([&](const gguf::TensorInfo& t) { return !(load.head_stays_mapped && t.name == head); },
+                              load.threads);
+    }
     bind_weights();
 }
 

@@ -31,7 +31,8 @@ receipt::ModelInfo model_info(const model::Model& m) {
     info.tensor_count = static_cast<int64_t>(f.tensors().size());
     for (const auto& [type, n] : types) info.tensor_types.push_back({type, n});
     info.bytes_packed = m.packed_bytes();
-    info.weights_source = info.bytes_packed ? "packed" : "mapped";
+    info.bytes_copied = m.copied_bytes();
+    info.weights_source = info.bytes_copied ? "copied" : info.bytes_packed ? "packed" : "mapped";
     return info;
 }
 

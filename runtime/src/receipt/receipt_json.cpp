@@ -57,7 +57,8 @@ json::object model_json(const ModelInfo& m) {
             {"tensor_count", m.tensor_count},
             {"tensor_types", std::move(types)},
             {"weights_source", m.weights_source},
-            {"bytes_packed", m.bytes_packed}};
+            {"bytes_packed", m.bytes_packed},
+            {"bytes_copied", m.bytes_copied}};
 }
 
 json::object backend_json(const BackendInfo& b) {

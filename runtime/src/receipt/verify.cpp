@@ -211,11 +211,17 @@ private:
 
         const auto* source = find(r_, {"model", "weights_source"});
         const auto* packed = find(r_, {"model", "bytes_packed"});
+        const auto* copied = find(r_, {"model", "bytes_copied"});  // optional: older receipts lack it
         if (source && source->is_string() && packed && is_number(*packed)) {
-            const bool says_packed = source->get_string() == "packed";
-            if (says_packed != (as_double(*packed) > 0))
+            const json::string_view s = source->get_string();
+            const double n_packed = as_double(*packed);
+            const double n_copied = copied && is_number(*copied) ? as_double(*copied) : 0.0;
+            const bool ok = s == "mapped"   ? n_packed == 0 && n_copied == 0
+                            : s == "packed" ? n_packed > 0 && n_copied == 0
+                                            : n_copied > 0;
+            if (!ok)
                 fail("weights_source", "model.weights_source is " + shown(*source) + " but bytes_packed is " +
-                                           shown(*packed));
+                                           shown(*packed) + (copied ? " and bytes_copied " + shown(*copied) : ""));
         }
     }
 
