@@ -10,25 +10,13 @@
 #include "bitnet/gguf.hpp"
 #include "bitnet/gguf_writer.hpp"
 #include "gguf_test_util.hpp"
+#include "proc_status.hpp"
 
 using namespace bitnet::gguf;
 
 namespace {
 
-// A field of /proc/self/status in bytes (the kernel reports kB).
-uint64_t status_bytes(const std::string& field) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind(field + ":", 0) == 0) {
-            std::istringstream s(line.substr(field.size() + 1));
-            uint64_t kb = 0;
-            s >> kb;
-            return kb * 1024;
-        }
-    }
-    return 0;
-}
+using bitnet::test::status_bytes;
 
 constexpr uint64_t kMiB = 1024 * 1024;
 

@@ -12,24 +12,15 @@
 #include "bitnet/engine.hpp"
 #include "bitnet/generate.hpp"
 #include "bitnet/session.hpp"
+#include "proc_status.hpp"
 #include "run_command.hpp"
 
 namespace {
 
+using bitnet::test::status_bytes;
+
 namespace fs = std::filesystem;
 constexpr uint64_t kMiB = 1024 * 1024;
-
-uint64_t status_bytes(const std::string& field) {
-    std::ifstream in("/proc/self/status");
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(field + ":", 0) == 0) {
-            std::istringstream s(line.substr(field.size() + 1));
-            uint64_t kb = 0;
-            s >> kb;
-            return kb * 1024;
-        }
-    return 0;
-}
 
 }  // namespace
 
