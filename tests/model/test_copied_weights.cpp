@@ -1,8 +1,8 @@
 // use_mmap = false (bitnet-run --no-mmap): the weights are read into anonymous
-// memory at load. The copy must give the mapped run's logits bit for bit, hold
-// RSS to about the file size (the file mapping of copied tensors is never
-// touched), keep the F16 head mapped when the int8 head replaces it, and say so
-// in the receipt.
+// memory at load. The copy must give the mapped run's logits bit for bit, add
+// no file-backed RSS (the file mapping of copied tensors is never touched),
+// keep the F16 head mapped when the int8 head replaces it, and say so in the
+// receipt.
 #define BOOST_TEST_MODULE model_copied_weights
 #include <boost/test/unit_test.hpp>
 
@@ -72,6 +72,7 @@ BOOST_AUTO_TEST_CASE(copied_weights_give_the_mapped_logits_and_about_file_size_r
         mapped = last_logits(engine);
     }
     const uint64_t anon_before = status_bytes("RssAnon");
+    const uint64_t file_before = status_bytes("RssFile");
     bitnet::Engine engine(options(m.path, false));
     const uint64_t anon_loaded = status_bytes("RssAnon") - anon_before;
     BOOST_TEST_MESSAGE("file " << file_size / kMiB << " MiB, copied " << engine.model().copied_bytes() / kMiB
@@ -84,8 +85,12 @@ BOOST_AUTO_TEST_CASE(copied_weights_give_the_mapped_logits_and_about_file_size_r
     const auto copied = last_logits(engine);
     BOOST_REQUIRE_EQUAL(copied.size(), mapped.size());
     BOOST_TEST(std::memcmp(copied.data(), mapped.data(), copied.size() * sizeof(float)) == 0);
-    // The mapping was never read: resident memory is the copy, not copy + file.
-    BOOST_TEST(status_bytes("VmRSS") < file_size + 64 * kMiB);
+    // The mapping was never read: file-backed resident memory did not grow by
+    // the weights, so RSS is the copy, not copy + file. (Anonymous memory is not
+    // bounded here: sanitizer builds add shadow memory to it.)
+    const uint64_t file_grew = status_bytes("RssFile") - file_before;
+    BOOST_TEST_MESSAGE("RssFile +" << file_grew / kMiB << " MiB after load and two evaluations");
+    BOOST_TEST(file_grew < 32 * kMiB);
 
     bitnet::GenerateOptions g;
     g.n_predict = 2;
