@@ -73,7 +73,7 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
     load.threads = std::max(threads, setup_.cpu.cores);  // reading is brief: every core helps
     model_ = std::make_unique<model::Model>(options_.model_path, load);
     model_->prepare_weights(*dispatcher_);
-    if (q8) model_->prepare_head_q8(*pool_);
+    if (q8) model_->prepare_head_q8(*pool_, setup_.features);
     tokenizer_ = tokenizer::load_tokenizer(model_->file(), options_.tokenizer);
     if (tokenizer_->n_vocab() > model_->config().n_vocab)
         model_->file().fail("tokenizer has " + std::to_string(tokenizer_->n_vocab()) + " tokens but the model " +

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "bitnet/engine.hpp"
 #include "bitnet/f16.hpp"
@@ -83,4 +84,25 @@ BOOST_AUTO_TEST_CASE(int8_head_logits_stay_within_the_quantization_bound) {
 
 BOOST_AUTO_TEST_CASE(unknown_head_precision_is_refused) {
     BOOST_CHECK_THROW(Engine(options("q4")), std::runtime_error);
+}
+
+// The F16C/AVX2 row path (taken when the engine's features allow it) must write
+// the table path's bytes, scales and sums exactly.
+BOOST_AUTO_TEST_CASE(vector_and_table_quantization_give_the_same_int8_head) {
+    const uint64_t avx2 = BITNET_CPU_AVX2 | BITNET_CPU_F16C;
+    const auto setup = discover_kernels(options("f16"));
+    if ((setup.features & avx2) != avx2) {
+        BOOST_TEST_MESSAGE("skipped: this CPU has no AVX2 + F16C");
+        return;
+    }
+    ThreadPool pool(2);
+    model::Model table(options("f16").model_path);
+    model::Model vector(options("f16").model_path);
+    table.prepare_head_q8(pool, 0);
+    vector.prepare_head_q8(pool, avx2);
+    const auto& c = table.config();
+    const size_t n = static_cast<size_t>(c.n_vocab * c.n_embd), rows = static_cast<size_t>(c.n_vocab);
+    BOOST_TEST(std::equal(table.head_q8(), table.head_q8() + n, vector.head_q8()));
+    BOOST_TEST(std::memcmp(table.head_q8_scale(), vector.head_q8_scale(), rows * sizeof(float)) == 0);
+    BOOST_TEST(std::equal(table.head_q8_sum(), table.head_q8_sum() + rows, vector.head_q8_sum()));
 }
