@@ -37,6 +37,13 @@ inline float round_even_small(float v) {
     return (v + kMagic) - kMagic;
 }
 
+inline float inverse_scale(float scale) { return scale > 0.0f ? 1.0f / scale : 0.0f; }
+
+// |w * inv| <= 127 up to rounding, far inside round_even_small's range.
+inline int8_t quantize_one(float w, float inv) {
+    return static_cast<int8_t>(std::clamp(round_even_small(w * inv), -127.0f, 127.0f));
+}
+
 // One row: widen, absmax, scale, quantize (round half to even), row sum.
 void quantize_row(const uint16_t* src, int64_t k, const float* widen, float* row, int8_t* dst, float& scale_out,
                   int32_t& sum_out) {
@@ -46,12 +53,10 @@ void quantize_row(const uint16_t* src, int64_t k, const float* widen, float* row
         amax = std::max(amax, std::fabs(row[i]));
     }
     const float scale = amax / 127.0f;
-    const float inv = scale > 0.0f ? 1.0f / scale : 0.0f;
+    const float inv = inverse_scale(scale);
     int32_t sum = 0;
     for (int64_t i = 0; i < k; ++i) {
-        // |row * inv| <= 127 up to rounding, far inside round_even_small's range.
-        float v = round_even_small(row[i] * inv);
-        dst[i] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
+        dst[i] = quantize_one(row[i], inv);
         sum += dst[i];
     }
     scale_out = scale;
@@ -81,7 +86,7 @@ __attribute__((target("avx2,f16c"))) void quantize_row_avx2(const uint16_t* src,
         amax = std::max(amax, std::fabs(row[i]));
     }
     const float scale = amax / 127.0f;
-    const float inv = scale > 0.0f ? 1.0f / scale : 0.0f;
+    const float inv = inverse_scale(scale);
     const __m256 vinv = _mm256_set1_ps(inv);
     __m256i vsum = _mm256_setzero_si256();
     for (i = 0; i + 8 <= k; i += 8) {
@@ -98,8 +103,7 @@ __attribute__((target("avx2,f16c"))) void quantize_row_avx2(const uint16_t* src,
     int32_t sum = 0;
     for (int32_t s : sums) sum += s;
     for (; i < k; ++i) {
-        float v = round_even_small(row[i] * inv);
-        dst[i] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
+        dst[i] = quantize_one(row[i], inv);
         sum += dst[i];
     }
     scale_out = scale;
