@@ -14,16 +14,8 @@ namespace {
 
 constexpr int64_t kMaxLocalHeadDim = 512;  // larger heads round q on the fly
 
-__mmask16 tail_mask(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
-}
-
 __m512 load_f16(const uint16_t* p, __mmask16 m) {
     return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
-}
-
-__m512 round_f16(__m512 v) {
-    return _mm512_cvtph_ps(_mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
 }
 
 // exp_ref of kernel_plugin.h for x <= 0: x = n*ln2 + r, |r| <= ln2/2, e^r by
@@ -74,7 +66,7 @@ struct Query {
     bool round;      // round to f16 while loading (q not pre-rounded)
     __m512 load(int64_t d, __mmask16 m) const {
         const __m512 v = _mm512_maskz_loadu_ps(m, q + d);
-        return round ? round_f16(v) : v;
+        return round ? round_to_f16(v) : v;
     }
 };
 
@@ -130,7 +122,7 @@ void softmax_in_place(float* scores, int64_t n, bool round_p) {
         const __mmask16 m = tail_mask(n - p);
         __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, scores + p), scale);
         if (round_p) {
-            v = round_f16(v);
+            v = round_to_f16(v);
         }
         _mm512_mask_storeu_ps(scores + p, m, v);
     }
@@ -184,7 +176,7 @@ void attention_f16kv(const void* raw, int64_t begin, int64_t end) {
             if (round_q && hd <= kMaxLocalHeadDim) {
                 for (int64_t d = 0; d < hd; d += 16) {
                     const __mmask16 m = tail_mask(hd - d);
-                    _mm512_mask_storeu_ps(q_local + d, m, round_f16(_mm512_maskz_loadu_ps(m, q + d)));
+                    _mm512_mask_storeu_ps(q_local + d, m, round_to_f16(_mm512_maskz_loadu_ps(m, q + d)));
                 }
                 query = Query{q_local, false};
             }

@@ -8,19 +8,12 @@
 #include "avx512_kernels.hpp"
 
 namespace bitnet::avx512 {
-namespace {
-
-__mmask16 lanes_left(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
-}
-
-}  // namespace
 
 void relu2_gate(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_binary_args*>(raw);
     const __m512 zero = _mm512_setzero_ps();
     for (int64_t i = begin; i < end; i += 16) {
-        const __mmask16 m = lanes_left(end - i);
+        const __mmask16 m = tail_mask(end - i);
         const __m512 r = _mm512_max_ps(_mm512_maskz_loadu_ps(m, a->a + i), zero);
         const __m512 b = _mm512_maskz_loadu_ps(m, a->b + i);
         _mm512_mask_storeu_ps(a->out + i, m, _mm512_mul_ps(_mm512_mul_ps(r, r), b));
@@ -30,7 +23,7 @@ void relu2_gate(const void* raw, int64_t begin, int64_t end) {
 void add(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_binary_args*>(raw);
     for (int64_t i = begin; i < end; i += 16) {
-        const __mmask16 m = lanes_left(end - i);
+        const __mmask16 m = tail_mask(end - i);
         const __m512 sum = _mm512_add_ps(_mm512_maskz_loadu_ps(m, a->a + i), _mm512_maskz_loadu_ps(m, a->b + i));
         _mm512_mask_storeu_ps(a->out + i, m, sum);
     }

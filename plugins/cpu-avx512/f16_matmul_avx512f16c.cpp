@@ -23,12 +23,6 @@ constexpr int kTokens = 4;
 constexpr int64_t kRowBlock = 64;         // rows whose weights stay in L2 across token groups
 constexpr int64_t kPrefetchBytes = 2048;  // ahead in each stream, into L2
 
-__mmask16 tail_mask(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
-}
-
-__m512 round_to_f16(__m512 v) { return _mm512_cvtph_ps(_mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT)); }
-
 // Input vectors: rounded as they are loaded, or already rounded by the caller;
 // masked only for the short last step (plain loads keep the loop tight).
 template <bool kRounded, bool kTail>

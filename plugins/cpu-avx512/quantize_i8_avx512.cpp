@@ -11,10 +11,6 @@
 namespace bitnet::avx512 {
 namespace {
 
-__mmask16 tail_mask(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
-}
-
 float max_abs(const float* x, int64_t k) {
     const __m512 abs_mask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
     __m512 m0 = _mm512_setzero_ps();

@@ -10,10 +10,6 @@
 namespace bitnet::avx512 {
 namespace {
 
-__mmask16 tail_mask(int64_t remaining) {
-    return remaining >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << remaining) - 1u);
-}
-
 // The reference adds the squares one after another in double. Summing them in
 // 32 double lanes rounds differently, but both sums lie within n * 2^-53 * S of
 // the exact sum S. When the float mean is the same at both ends of twice that
