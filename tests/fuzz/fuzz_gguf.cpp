@@ -59,10 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         GgufFile f(path);
         exercise(f);
     } catch (const bitnet::Error& e) {
-        // One-line messages naming the file, as the CLI prints them.
-        const std::string msg = e.what();
-        BITNET_FUZZ_CHECK(msg.rfind(path + ": ", 0) == 0);
-        BITNET_FUZZ_CHECK(msg.find('\n') == std::string::npos);
+        BITNET_FUZZ_CHECK_FILE_ERROR(e, path);
     }
     return 0;
 }

@@ -54,4 +54,13 @@ private:
         if (!(cond)) ::bitnet::fuzz::invariant_failed(#cond); \
     } while (0)
 
+// A rejected file must say why in one line that starts with its path, as the
+// CLI prints it.
+#define BITNET_FUZZ_CHECK_FILE_ERROR(error, path)                       \
+    do {                                                                \
+        const std::string msg_ = (error).what();                        \
+        BITNET_FUZZ_CHECK(msg_.rfind((path) + ": ", 0) == 0);           \
+        BITNET_FUZZ_CHECK(msg_.find('\n') == std::string::npos);        \
+    } while (0)
+
 }  // namespace bitnet::fuzz
