@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bitnet_add_kernel_plugin(<name>
 #     ENTRY_SOURCES <file>...
 #     [KERNEL_SOURCES <file>...]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sanitizer builds. BITNET_SANITIZE is a comma-separated list handed to
 # -fsanitize= for every target (runtime, plugins, tools, tests):
 #   cmake -S . -B build-asan -G Ninja -DBITNET_SANITIZE=address,undefined

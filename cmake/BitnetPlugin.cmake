@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The in-tree plugins use the very helper the BitNetSDK package installs for
 # third-party plugins: bitnet_add_kernel_plugin() lives in BitNetSDKPlugin.cmake.
 # Here plugins link the tree's header target bitnet_sdk (defined in sdk/, or by

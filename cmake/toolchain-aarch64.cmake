@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-compiling for aarch64 Linux with Debian's g++-aarch64-linux-gnu and the
 # libc in libc6-arm64-cross. Binaries run on x86-64 under
 #   qemu-aarch64 -L /usr/aarch64-linux-gnu <program>

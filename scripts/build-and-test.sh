@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # What CI runs (.ci/run) and the README's test command: the Release build and
 # every test, then the whole suite again built with ASan and UBSan in build-asan
 # (cmake/BitnetHardening.cmake). Both must pass. BITNET_JOBS sets ctest's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets (Clang, ASan + UBSan; see tests/fuzz/README.md)
 # and runs them over the seed corpus in tests/fuzz/corpus/<target>/.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages bitnet-runtime builds and tests with. Idempotent:
 # apt-get skips what is already there. Run as root.
 set -eu
@@ -6,11 +7,14 @@ set -eu
 packages="g++ cmake ninja-build pkg-config git
 libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
 libboost-test1.81-dev libboost-filesystem1.81-dev
-libdnnl-dev libbenchmark-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libsentencepiece-dev
+libdnnl-dev ocl-icd-opencl-dev libbenchmark-dev libpcre2-dev libssl-dev libcurl4-openssl-dev libsentencepiece-dev
 g++-aarch64-linux-gnu libc6-arm64-cross qemu-user
 python3 python3-matplotlib rpm file
 dpkg-dev help2man lintian
 clang libclang-rt-14-dev valgrind"
+# Node and npm run the server tests' OpenAI client. A machine that already has an
+# npm (NodeSource's nodejs bundles one, and conflicts with Debian's npm) keeps it.
+command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
 
 missing=""
 for p in $packages; do

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Causal attention over an f16 KV cache, AVX2 + FMA + F16C. Per query head and
 // token: scores q.k (q optionally rounded to f16 first), softmax, probabilities
 // optionally rounded to f16, then p.V, all in kernel_plugin.h's reduction order:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // F16 weight x f32 input matmul (the tied output head), AVX2 + FMA + F16C. The
 // input is rounded to f16 on the fly (cvtps_ph then cvtph_ps, round to nearest
 // even) because the reference rounds it before the dot product. Four rows share

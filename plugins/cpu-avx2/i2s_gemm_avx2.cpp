@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMM (I2_S weights x many int8 token rows), AVX2. Weights are unpacked
 // once per tile of kRowTile rows x kChunk columns into code bytes (in element
 // order, code 3 already mapped to 1) and that tile is reused by every token of a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMV (I2_S weights x int8 activations), AVX2: one row at a time straight
 // from the file layout. vpmaddubsw multiplies the unsigned codes {0,1,2} by the
 // signed activations; a pair sum is at most 2*2*128 = 512 in magnitude, so the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernel entry points of the cpu-avx2 plugin. Declarations only: this header is
 // included by the baseline-compiled entry file, so it must not define any inline
 // function (the linker could pick an AVX2-compiled copy for the entry path).

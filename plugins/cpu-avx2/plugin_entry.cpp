@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Descriptor and score of the cpu-avx2 plugin. Compiled with baseline x86-64
 // flags: the host calls this on any CPU, so nothing here may execute AVX.
 #include "kernels.hpp"

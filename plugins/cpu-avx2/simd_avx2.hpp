@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // AVX2 helpers shared by the kernel files. Include only from files compiled with
 // the plugin's ISA flags (never from plugin_entry.cpp).
 #pragma once

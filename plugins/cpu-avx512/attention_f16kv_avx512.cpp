@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Causal attention over an f16 KV cache with AVX-512 (F16C widening, FMA).
 //
 // Per query head and token: scores = scale * q.k over the visible positions (four

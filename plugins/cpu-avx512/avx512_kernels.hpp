@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cpu-avx512 kernels, one declaration each. Every kernel has the C ABI kernel
 // shape: it reads the op's args struct (bitnet/kernel_plugin.h), computes the
 // split-axis range [begin, end), never throws and never starts a thread.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The elementwise ops with AVX-512, bitwise equal to the reference: the same
 // IEEE operations in the same order, sixteen lanes at a time. max_ps returns
 // its second operand (+0) for a NaN or a zero first operand, as the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // F16 weights times f32 activations (the tied output head): F16C widening and
 // FMA in f32, the input rounded to f16 as it is loaded, as the reference does.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Building blocks of the AVX-512 ternary (I2_S) kernels: decoding 2-bit codes,
 // matching activations to the decoded lanes, exact sums and the final scaling.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The AVX-512 ternary GEMM loop (many tokens), shared by the VNNI and AVX-512BW
 // kernels through a Dot policy:
 //   Dot::dot2(acc, c0, x0, c1, x1) returns acc plus, per int32 lane, the sum of

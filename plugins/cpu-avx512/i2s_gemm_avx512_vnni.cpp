@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMM (many tokens) with AVX-512 VNNI: decoded codes reused across a
 // token span, one vpdpbusd per 64 code x activation bytes.
 #include "avx512_kernels.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMM (many tokens) with AVX-512BW only: vpmaddubsw pairs summed in
 // int16, widened with vpmaddwd.
 #include "avx512_kernels.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The AVX-512 ternary GEMV. i2s_gemv drives a Rows policy over tiles of four
 // rows, streaming the weights once in the file's own layout. LutRows is the
 // lookup-table path, exact for every byte (code 3 remapped), parameterized by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMV with AVX-512 VNNI, at as few instructions per weight byte as we
 // know how, so that one thread streams weights near memory bandwidth.
 //

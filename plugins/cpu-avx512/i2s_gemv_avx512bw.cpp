@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMV with AVX-512BW only (no VNNI): vpmaddubsw products summed in int16,
 // then widened once per chunk with vpmaddwd.
 #include "avx512_kernels.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Descriptor and entry point of the cpu-avx512 plugin. Built with baseline flags
 // (no AVX): the host calls the entry and score() on any x86-64 CPU, so nothing
 // here may touch AVX-512 code, including inline or template code shared with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The AVX-512 int8 x int8 matmul loop (the opt-in int8 output head), shared by
 // the VNNI and AVX-512BW kernels through a policy P:
 //   P::kStep                      elements per step

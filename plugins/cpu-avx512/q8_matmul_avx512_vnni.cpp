@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Int8 x int8 matmul with AVX-512 VNNI (the opt-in int8 output head): weights
 // offset to unsigned (w + 128, one xor) against signed activations, one
 // vpdpbusd per 64 bytes, then the offset's 128 * sum(q) taken back out, with

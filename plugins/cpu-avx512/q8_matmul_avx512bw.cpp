@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Int8 x int8 matmul with AVX-512BW only: both operands sign-extended to int16
 // and multiplied pairwise into int32 with vpmaddwd (vpmaddubsw would saturate on
 // full-range int8 weights).

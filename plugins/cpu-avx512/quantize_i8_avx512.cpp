@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-token absmax quantization of activations to int8 with AVX-512. Bitwise the
 // header's definition, including its treatment of NaN (ignored by the max, -128
 // as a value) and of infinities.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RMSNorm with AVX-512, bitwise equal to the reference: float squares summed in
 // double, float mean, y = (x * (1/sqrtf(mean + eps))) * w.
 #include <bitnet/kernel_plugin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // <immintrin.h> for the kernel files, and the small helpers they share. GCC 12.2
 // (Debian 12) warns about its own _mm512_undefined_* helpers when AVX-512
 // intrinsics get inlined (GCC bug 105593, fixed in 12.3); the warnings point

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // F16 weight x f32 input matmul (the tied output head), NEON. The input is rounded
 // to f16 on the fly (FCVTN, ties to even, then back) because the reference rounds
 // it before the dot product. Four rows share each input load; each row's sum is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMM (I2_S weights x many int8 token rows), baseline NEON: the tiling of
 // i2s_gemm_tiled.hpp with a widening multiply-accumulate dot. Products are within
 // [-256, 254]; each int16 lane takes 2 per 16 columns and is widened every

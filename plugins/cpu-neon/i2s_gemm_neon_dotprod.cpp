@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMM (I2_S weights x many int8 token rows), NEON with the dot-product
 // extension: the tiling of i2s_gemm_tiled.hpp with an SDOT dot, which adds four
 // products straight into each int32 lane.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The tiling shared by the two NEON ternary GEMM kernels: weights are unpacked
 // once per tile of kRowTile rows x kChunk columns into code bytes (element order,
 // code 3 already mapped to 1) and that tile is reused by every token of a token

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMV (I2_S weights x int8 activations), baseline NEON: widening
 // multiply-accumulate of the codes {0,1,2} with the int8 activations. A product
 // is within [-256, 254]; each int16 lane takes 8 of them per block (<= 2048)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMV (I2_S weights x int8 activations), NEON with the dot-product
 // extension: vdotq_s32 adds four code {0,1,2} x int8 products straight into each
 // int32 lane, so no narrower sum can overflow.

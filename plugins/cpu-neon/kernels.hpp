@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernel entry points of the cpu-neon plugin. Declarations only: this header is
 // included by the baseline-compiled entry file, so it must not define any inline
 // function (the linker could pick a copy compiled with the dot-product extension).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Descriptor and score of the cpu-neon plugin. Compiled with baseline aarch64
 // flags: nothing here may use the dot-product extension.
 #include "kernels.hpp"

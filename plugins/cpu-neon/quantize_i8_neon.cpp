@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-token int8 activation quantization, NEON. The absmax is order-independent
 // and the scale is computed exactly as the header says, so q, scale and sum are
 // bit-identical to the reference.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RMSNorm, NEON. Squares are formed in float and accumulated in double, as the
 // header requires. Only the order of the double additions differs from the
 // reference, and mean_square() proves that cannot change the float mean (or

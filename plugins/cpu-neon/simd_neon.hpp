@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NEON helpers shared by the kernel files. They live in an unnamed namespace on
 // purpose: the *_dotprod files are compiled with an extra ISA flag, and internal
 // linkage keeps the linker from merging their copies with the baseline ones.

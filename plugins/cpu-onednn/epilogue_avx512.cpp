@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // From the matmul's code sums to y. Vector division and multiplication round
 // exactly as the scalar ones, so y is bitwise cpu-scalar's:
 // (float)(sum_k code*q - act_sum) / act_scale * wscale.

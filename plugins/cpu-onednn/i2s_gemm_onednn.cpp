@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMM as an integer matmul: codes {0,1,2} (u8, rows x k) times the int8
 // activations viewed as k x tokens (s8, stored tokens x k, so tag ba), giving
 // s32 sums from which the epilogue subtracts act_sum: exactly the signed dot

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernels of the cpu-onednn plugin, shared by its entry and kernel files.
 #pragma once
 

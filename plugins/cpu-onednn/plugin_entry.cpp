@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Descriptor and entry point of the cpu-onednn plugin. Built with baseline
 // flags: the host calls the entry and score() on any x86-64 CPU. Only oneDNN's
 // C API is used here (oneDNN dispatches on the CPU by itself), and no template

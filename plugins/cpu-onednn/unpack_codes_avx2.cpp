@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // I2_S bytes to one code byte per weight, 128 weights (32 bytes) at a time.
 #include <immintrin.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Causal attention over an f16 KV cache, one query head at a time.
 #include <bitnet/kernel_plugin.h>
 

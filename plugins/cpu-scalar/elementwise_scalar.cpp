@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Elementwise ops over [begin, end): exactly rounded, so every correct kernel
 // agrees bit for bit. out may alias a or b.
 #include <bitnet/kernel_plugin.h>

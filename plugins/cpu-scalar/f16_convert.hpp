@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IEEE 754 binary16 <-> binary32 for the cpu-scalar plugin. The plugin must not
 // link the runtime, so it carries its own copy; it is portable bit arithmetic
 // (no F16C / FP16 instructions) and is the one place in this plugin that knows

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ops on F16 tables: the embedding lookup and the dense (tied) output head.
 #include <bitnet/kernel_plugin.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary I2_S weights x int8 activations, the reference way: an exact int32 dot
 // product per (row, token), then one float division and one multiplication.
 #include <bitnet/kernel_plugin.h>

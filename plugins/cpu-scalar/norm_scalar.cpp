@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RMSNorm times a weight vector, per token.
 #include <bitnet/kernel_plugin.h>
 

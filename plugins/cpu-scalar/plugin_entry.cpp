@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cpu-scalar plugin's descriptor and its one exported entry point. Compiled
 // with baseline flags like every entry file; here the kernels are portable too.
 #include <bitnet/kernel_plugin.h>

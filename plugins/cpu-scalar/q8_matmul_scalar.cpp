@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Int8 x int8 matmul with per-row weight scales (the opt-in int8 output head):
 // an exact int32 dot per row, then one float multiply and divide.
 #include <bitnet/kernel_plugin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Per-token absmax quantization of activations to int8.
 #include <bitnet/kernel_plugin.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The reduction order of kernel_plugin.h ("Reduction order") written out lane by
 // lane. It is the definition the SIMD plugins reproduce bitwise, so it spells out
 // every rounding point instead of looking like a plain loop.

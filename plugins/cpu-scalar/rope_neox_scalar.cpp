@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NEOX rotary position embedding, in place.
 #include <bitnet/kernel_plugin.h>
 

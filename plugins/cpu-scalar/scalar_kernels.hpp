@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cpu-scalar kernels, one declaration per op. Every kernel has the C ABI
 // kernel shape: it reads the op's args struct (see bitnet/kernel_plugin.h), computes
 // the split-axis range [begin, end) and never throws.

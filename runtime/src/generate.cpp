@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "bitnet/generate.hpp"
 
 #include <algorithm>

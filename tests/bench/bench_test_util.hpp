@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared by the bitnet-bench tests: tool paths, a scratch directory removed at
 // exit, a small workload on the tiny synthetic preset, and JSON reading.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A test-only kernel plugin, "bench-proxy", built three ways (never installed):
 //   plain    the cpu-scalar matmul kernels, forwarded (the host fills the
 //            other ops from cpu-scalar, as it does for any forced backend);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-bench's llama-bench-style tests and bandwidth probe on the tiny preset:
 // the JSON carries every repetition and consistent statistics, the decode bytes
 // follow from the model's shapes, receipts are written and verify, the

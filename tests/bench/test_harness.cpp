@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The baseline harness end to end on the tiny synthetic preset: `baseline run`
 // over every runnable plugin and auto, `compare` with itself, a deliberately
 // slowed and a deliberately altered plugin (tests/bench/proxy_plugin.cpp) giving

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Backend choice as a user drives it: auto takes the best ISA this CPU has,
 // --max-cpu-isa / BITNET_MAX_CPU_ISA only lower it (the option wins), and a
 // forced backend the ceiling excludes fails with a reason.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hostile or broken model files given to bitnet-run: each must end with one line
 // "error: <file>: <what>" and a non-zero exit, never a signal.
 #define BOOST_TEST_MODULE cli_hostile_models

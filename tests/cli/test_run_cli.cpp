@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-run as a user meets it: output, determinism across thread counts,
 // backend errors and plugin rejection reasons.
 #define BOOST_TEST_MODULE cli_run

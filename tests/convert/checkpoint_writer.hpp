@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writes small Hugging Face checkpoints for the convert tests: safetensors
 // files (the format's own layout, written here independently of the reader),
 // config.json, and a byte-level BPE tokenizer.json in Llama 3's shape.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-model convert on a small checkpoint the test writes: the GGUF decodes
 // to exactly the checkpoint's ternary weights, scales, norms, embedding and
 // vocabulary, and generates exactly what the same model written directly does.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What bitnet-model convert refuses, and how: one "error:" line that says what
 // is wrong, and no GGUF left behind.
 #define BOOST_TEST_MODULE convert_refusals

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A checkpoint whose tokenizer is a SentencePiece tokenizer.model (no
 // tokenizer.json): convert reads it through libsentencepiece into a "llama"
 // vocabulary that our tokenizer applies as SentencePiece does.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The shared writer of bitnet-b1.58 metadata: what it writes reads back as the
 // same hyper-parameters and the same vocabulary.
 #define BOOST_TEST_MODULE convert_model_keys

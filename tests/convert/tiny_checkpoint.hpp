@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A tiny BitNetForCausalLM (hidden 256, 2 layers, a 280-token byte-level BPE
 // vocabulary) that the convert tests write as a Hugging Face checkpoint and,
 // independently, as the GGUF the conversion should produce.

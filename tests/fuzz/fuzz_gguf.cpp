@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GGUF reader: any bytes either open (and then every getter and every tensor's
 // bytes are safe to use) or fail with bitnet::Error. Any other exception, a
 // sanitizer report or a broken invariant is a finding.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Model loader on top of the GGUF reader: any bytes either give a Model whose
 // hyper-parameters are consistent and whose weight views lie inside the file,
 // or fail with a one-line bitnet::Error naming the file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Receipt verification: any bytes given to verify_receipt_file (the path
 // bitnet-receipt verify takes) end in a list of violations, never a crash or a
 // stray exception; an empty list only for a document that parsed as an object.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared pieces of the libFuzzer targets: a memory-backed file the readers can
 // open by path (so the real open/fstat/mmap path is what gets fuzzed), and a
 // trap that turns a broken invariant into a finding.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A tokenizer built from a real vocabulary (BITNET_FUZZ_VOCAB: the demo model's
 // SentencePiece vocabulary or the Llama 3 byte-level BPE one), fed arbitrary
 // text to encode and arbitrary ids to decode.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Tokenizer construction from a hostile GGUF: tokenizer.ggml.* read from any
 // bytes either builds a tokenizer that encodes and decodes a fixed text with ids
 // inside its vocabulary, or fails with a bitnet::Error naming the file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writes the seed corpus of every fuzz target into <dir>/<target>/seed-*.
 // Run once after changing it (scripts/fuzz.sh --seeds); the seeds are committed
 // so the fuzz runs need nothing but this tree. Regression inputs found by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Helpers shared by the GGUF tests: a self-deleting temporary directory, raw file
 // I/O for byte surgery, and locating fields inside a serialised GGUF.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs a built executable with an argv (no shell, so any text passes through)
 // and captures its exit status, stdout and stderr.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-gguf inspect` and `tokenize` as a user runs them: the tensor count
 // line, abbreviated arrays, reference token ids, and one-line errors on hostile
 // files with a non-zero exit and no signal.

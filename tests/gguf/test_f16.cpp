@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // f32 <-> f16: exhaustive round trip over all halves, round-to-nearest-even at
 // every midpoint, and agreement with the compiler's _Float16 where it has one.
 #define BOOST_TEST_MODULE gguf_f16

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hostile GGUF files: each made from a valid file by the writer plus byte
 // surgery, each must be rejected with bitnet::Error "<path>: <precise problem>".
 #define BOOST_TEST_MODULE gguf_hostile

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The reader maps tensor data and never copies it: after every byte of a large
 // file has been read through GgufFile, anonymous memory grew by far less than
 // the file, and RSS stays below file size + 64 MB.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The reader on the real demo model (made by bitnet.cpp's own tools): known
 // facts of its metadata and tensor table, and its I2_S bytes against our packer.
 #define BOOST_TEST_MODULE gguf_reader

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-gguf synth`: the files it writes are genuine bitnet-b1.58 I2_S models
 // (names, shapes, types, keys), their weights decode to balanced ternary values,
 // the vocabulary works with the tokenizer, and a seed reproduces the file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writer -> reader round trips: every metadata value type, tensors with their
 // offsets and alignment, generated tensors, and the exact I2_S packing.
 #define BOOST_TEST_MODULE gguf_writer

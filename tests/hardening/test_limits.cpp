@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Limits: metadata that asks for absurd sizes, contexts larger than the model or
 // the machine, prompts and -n that do not fit, and model files that cannot be
 // read or change under a running engine. Each must end in one clear

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Soak: 1000 short generations in one process through the library API (one
 // Engine; sessions reset and remade; seeds, prompts and stop rules varied) must
 // keep the resident set flat once warm. Leaks are for the sanitizer build's LSan

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The thread pool under load: many jobs back to back (workers spinning), jobs
 // after pauses (workers asleep), every size against every grain, and pools made
 // and destroyed in a loop. Each index must be visited exactly once per job. Run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A complete bitnet-b1.58 model small enough to make in a test (about 30 KB per
 // layer): every tensor the loader binds, deterministic weights, and a
 // SentencePiece vocabulary of a few tokens. Knobs let a test write the metadata

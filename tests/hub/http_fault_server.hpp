@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A small HTTP/1.1 server on 127.0.0.1 for tests of the downloader: each
 // connection carries one request, which a test-supplied handler answers with
 // raw bytes, so a test can drop the connection mid-body, lie in a header or

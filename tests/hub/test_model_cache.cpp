@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The model cache's names and paths: what OWNER/NAME:FILE means, where the cache
 // is, and that no name can point outside it.
 #define BOOST_TEST_MODULE hub_model_cache

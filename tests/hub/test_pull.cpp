@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-model pull against a local HTTP server that injects faults: the pull
 // resumes or retries and ends with the right bytes, or fails with a clear
 // message and leaves nothing in the cache's final place.

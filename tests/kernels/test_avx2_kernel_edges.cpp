@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // cpu-avx2's own tricky paths against the definitions in kernel_plugin.h,
 // computed here independently: vpmaddubsw saturation limits, code 3, row counts
 // that leave a partial 4-row tile, K at the smallest size and across the GEMM's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cpu-avx2 plugin describes itself honestly: it scores 0 on a host without
 // any one of AVX2, FMA and F16C (so it is never chosen where its kernels would
 // fault), every kernel declares those features, ids follow the naming rule, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cpu-avx512 kernels against cpu-scalar on the paths that are particular to
 // them: 4-row tiles with a ragged tail and unaligned row ranges, the GEMM's
 // k slices (4096) and token spans (128), lone trailing 128-blocks, code-3 bytes,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // cpu-onednn's threading contract: the host's pool already splits the rows, so
 // its GEMM must run oneDNN on the calling thread alone (no OpenMP team of its
 // own) and leave the caller's OpenMP setting as it found it.

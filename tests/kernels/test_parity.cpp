@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every kernel of every plugin in the build's plugin directory that can run on
 // this CPU gives cpu-scalar's results (bitwise for integer-derived ops, within
 // the bound each case states otherwise) and the same results for any row split.

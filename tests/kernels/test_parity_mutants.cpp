@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The parity suite catches what it claims to: a test-only plugin whose kernels
 // each carry one deliberate bug must fail with the right reason, its harmless
 // kernel must pass, and its kernel for a feature no CPU has must be skipped

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // cpu-scalar's attention against softmax(scale q.k) v computed in double from
 // the same f16 cache, with the query and weight roundings of the flags applied
 // through the compiler's _Float16.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cpu-scalar plugin honours the plugin contract of bitnet/kernel_plugin.h:
 // version negotiation, argument checks, one exported symbol, a well-formed
 // kernel table covering every op.

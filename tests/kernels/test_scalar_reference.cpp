@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // cpu-scalar, the reference every other plugin is held to, checked against
 // straightforward computations written here from FORMAT.md and the ABI header:
 // double-precision formulas, the compiler's _Float16 for binary16, and the I2_S

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every ternary matmul kernel of every plugin that can run here against an
 // independent oracle: oneDNN's f32 matmul of the dequantized operands,
 // W = w * wscale (w decoded from the I2_S bytes here) and X = q / s.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every backend must compute cpu-scalar's logits bit for bit, for the prompt batch
 // and for single-token decode steps: kernel_plugin.h fixes every float rounding,
 // the reduction order of attention and the head included. Identical logits are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // use_mmap = false (bitnet-run --no-mmap): the weights are read into anonymous
 // memory at load. The copy must give the mapped run's logits bit for bit, add
 // no file-backed RSS (the file mapping of copied tensors is never touched),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The opt-in int8 head (--head-precision q8) changes each logit by no more than
 // its quantization error allows. With w = q_w*scale_r + e_w (|e_w| <= scale_r/2),
 // x = q_x/s + e_x (|e_x| <= 1/(2s)) and the reference's f16 input rounding

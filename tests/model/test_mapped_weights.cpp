@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loaded weights are mapped, not copied: on a ~220 MB model made by
 // `bitnet-gguf synth --preset medium`, RSS after loading the engine and running a
 // prompt stays below file size + 64 MB, and anonymous memory grows by far less

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The demo model must reproduce bitnet.cpp's outputs (tests/data/
 // stories-bitnet.expected.json) on every backend that can run here: the 64 greedy
 // ids exactly, the step-0 top-5 ids in order with logits within 0.1, and a

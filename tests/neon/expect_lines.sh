@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs a command, shows its output, and fails unless it exits 0 and each
 # --expect pattern (an extended regex) matches at least one line of that output.
 # A ctest wrapper: a driver that silently tested nothing must not pass.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The runtime's registry, pointed at a directory holding the cross-built
 // libbitnet-cpu-neon.so, lists it as rejected with a reason that names the
 // wrong architecture, and never tries to run it. Registered by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Test fixture: builds the .deb and .rpm packages the way a packager would, in a
 # tree of their own configured for /usr (the main build tree keeps its own
 # prefix). Only the packaged targets are built, never the test suite; the rpm

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The .deb and .rpm packages as a user meets them: built by CPack in a tree
 // configured for /usr (build_packages.cmake, once for all cases), then listed,
 // linted, extracted into a temporary root and run from there with no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hostile plugins (built from bad/bad_plugin.c, one per directory): bitnet-run
 // --list-backends must skip each with its exact one-line reason, exit 0 without
 // a signal, and still load the build tree's plugins and pick a kernel per op.

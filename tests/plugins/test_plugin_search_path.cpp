@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where plugins may come from: never a relative (current-directory) path, never
 // a directory or file that users other than its owner and root can write,
 // unless --allow-insecure-plugin-dir says so (and the listing says it did);

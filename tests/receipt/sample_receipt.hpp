@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A receipt with the content a real run on the demo model would record: two
 // usable plugins, one rejected for missing CPU features, one file that is not a
 // plugin, and the selected kernels all having run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define BOOST_TEST_MODULE sampler
 #include <boost/test/unit_test.hpp>
 

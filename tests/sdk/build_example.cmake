@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Test fixture: installs the dev component of this build tree into a fresh
 # prefix and builds the SDK example installed there as an out-of-tree project,
 # the way a plugin author would.

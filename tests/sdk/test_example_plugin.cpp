@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The SDK end to end: the dev component installed into a temporary prefix, the
 // example plugin built against it out of tree, and the result dropped into
 // bitnet-run, which must find, check, score and use it for the one op it wins

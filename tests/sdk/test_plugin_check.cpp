@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-plugin-check as a plugin author meets it: every shipped plugin passes,
 // and every plugin broken on purpose fails with its reason named.
 #define BOOST_TEST_MODULE sdk_plugin_check

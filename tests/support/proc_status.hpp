@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Memory figures of this process from /proc/self/status, for tests that bound RSS.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loads tests/data/stories-bitnet.expected.json: bitnet.cpp's outputs on the demo
 // model, the ground truth the model tests compare against.
 #pragma once

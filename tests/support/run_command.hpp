@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs a program with arguments (no shell), capturing stdout and stderr, for
 // tests of the command-line tools. Reports how the child ended so a test can
 // tell an error exit from a crash.

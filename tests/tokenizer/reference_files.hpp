@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Readers for the tokenizer reference files in tests/data (format described in
 // tests/data/README.md and models/README.md): *.cases and llama3-pieces.txt.
 #pragma once

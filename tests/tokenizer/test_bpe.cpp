@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Byte-level BPE against bitnet.cpp's reference on the Llama 3 vocabulary: every
 // case of llama3-bpe.cases and llama3-nopre.cases, decoding, and the token pieces
 // and detokenized sequences of llama3-pieces.txt.

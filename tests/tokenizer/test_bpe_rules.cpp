@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Byte-level BPE on small vocabularies made here: merge ranks, pre-tokenizer rule
 // choice, the byte mapping, special tokens. The full Llama 3 reference runs in
 // test_bpe.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SentencePiece-style tokenizer: merge order, byte fallback, special tokens and
 // decoding on small vocabularies made here, and bitnet.cpp's exact ids on the
 // demo model.

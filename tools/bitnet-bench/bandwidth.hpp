@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Memory read-bandwidth probe: the ceiling a decode step, which streams every
 // weight once per token, cannot beat. The buffer is written before it is timed:
 // untouched pages all map to the kernel's zero page and read at cache speed.

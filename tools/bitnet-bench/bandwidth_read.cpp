@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Compiled with baseline flags: the wide loops get their ISA from target
 // attributes, so nothing here runs an instruction the CPU lacks unless
 // widest_read_loop chose it.

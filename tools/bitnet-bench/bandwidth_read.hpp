@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Streaming read loops, one per vector width, chosen by the CPU's usable
 // features. Each folds every loaded vector into an XOR so the loads cannot be
 // optimised away, and returns the fold.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-bench baseline run|compare|cpu-class` (and the internal run-one).
 #include <boost/program_options.hpp>
 

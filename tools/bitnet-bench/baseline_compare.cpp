@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "baseline_compare.hpp"
 
 #include <cmath>

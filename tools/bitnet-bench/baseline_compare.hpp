@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-bench baseline compare OLD NEW`: per run (plugin, threads, prompt) and
 // metric, the change from OLD to NEW, the kernels that changed, and whether the
 // generated ids are identical, old to new and across the runs of one prompt.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "baseline_run.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-bench baseline run`: the workload once per plugin that can run on this
 // CPU, and once with auto, each in its own process; one receipt per run plus
 // summary.json in the output directory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A set of baseline runs as compare reads it: a directory holding summary.json
 // (what `baseline run` writes), a summary file, a directory of receipts, or one
 // receipt. Every receipt is verified on load, so a baseline that would not pass

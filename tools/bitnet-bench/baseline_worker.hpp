@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One baseline measurement (one backend, thread count and prompt of a workload)
 // in a process of its own, so its receipt's peak RSS is its own. `baseline run`
 // starts it as `bitnet-bench baseline run-one ...`.

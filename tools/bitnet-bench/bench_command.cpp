@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-bench [options]` and `bitnet-bench bandwidth`: option parsing and output.
 #include <boost/program_options.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Renders a BenchReport: an aligned text table (default), Markdown, or JSON with
 // every repetition.
 #pragma once

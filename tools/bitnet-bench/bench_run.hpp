@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-bench` (no subcommand): llama-bench-style prompt and generation tests
 // for every combination of backend, head precision and thread count, each
 // against a freshly built engine.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Comma-separated option values ("-t 1,2", "--backend auto,cpu-avx2"), as
 // llama-bench takes them; a repeated option adds to the list.
 #pragma once

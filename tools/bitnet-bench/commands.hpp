@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The subcommands of bitnet-bench; each parses its own arguments (argv[0] is
 // the subcommand's name) and returns the process exit code. Errors are thrown as
 // bitnet::Error and printed by main as "error: ...", exit 1.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Renders a Comparison as a text table, Markdown or JSON, and draws it as a PNG
 // through the plot helper script.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cpu_class.hpp"
 
 #include <bitnet/kernel_plugin.h>

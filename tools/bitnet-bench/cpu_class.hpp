@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The machine class a baseline belongs to: CPU vendor, CPUID family (x86) or
 // part number (aarch64), architecture and the ISA tier the plugins care about,
 // e.g. "intel-family6-x86-64-avx512vnni". Speeds are only comparable within a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "determinism.hpp"
 
 #include <cstdlib>

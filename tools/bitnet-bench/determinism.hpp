@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The environment switches that make a benchmark or baseline run repeatable:
 //   BITNET_DETERMINISTIC=1  greedy sampling and a fixed seed (42 unless BITNET_SEED);
 //                           bench test tokens come from that seed instead of the clock.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Exit codes of bitnet-bench, documented in --help and the README.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // JSON helpers shared by the bench report, the baseline summary and compare:
 // indented output (diffs of committed baselines stay readable), whole-file
 // reading, and typed field access whose errors name the file and the field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-bench: llama-bench-style speed tests, a memory-bandwidth probe, and the
 // baseline harness that pins and compares receipts per plugin.
 #include <iostream>

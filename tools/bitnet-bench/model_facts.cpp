@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "model_facts.hpp"
 
 #include "bitnet/gguf.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a benchmark line says about the model, and the bytes one decode step must
 // read: the quantity that, divided by memory bandwidth, gives the speed limit.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "model_source.hpp"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Finds or makes the model a workload names: an explicit file, or the
 // bitnet-gguf synth output cached under the model directory (made on first use
 // with the bitnet-gguf next to this executable), then checked against the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The two llama-bench tests. pp N: N prompt tokens evaluated as one batch from an
 // empty context. tg N: after a one-token prompt, N single-token steps, each
 // feeding back the greedy pick. Each is run once untimed (weights, caches and the

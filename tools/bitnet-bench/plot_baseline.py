@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Draws a `bitnet-bench baseline compare` result as grouped bars.
 
 usage: python3 bitnet-bench-plot.py COMPARISON.json OUT.png

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Facts about this process and machine that benchmark records carry beside the
 // receipt's own: load average (the machines are shared) and a resettable
 // peak-RSS mark so several runs in one process each get their own peak.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "receipt_output.hpp"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where bitnet-bench's receipts go: the path the command chose, and, as
 // bitnet-run does, one more file per run in $BITNET_RECEIPT_DIR when set, so a
 // CI job can audit every run it made.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "spawn.hpp"
 
 #include <spawn.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs another program (no shell; PATH searched when program has no slash) with
 // this process's environment and stderr, and waits for it. Its stdout goes to
 // our stderr: our stdout carries only our own report.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Summary statistics of repeated measurements, as llama-bench reports them:
 // mean and sample standard deviation of the per-repetition rates, plus the
 // median, which the project quotes because this machine class is noisy.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A small table that prints as aligned text or as Markdown.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A baseline workload (baselines/workload.json): which model to synthesise, what
 // to ask it, and how. Everything needed to regenerate the model and rerun the
 // measurement is in the file, so anyone can reproduce a pinned baseline.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-gguf inspect`: metadata and tensor table of a GGUF, like gguf_dump.
 #pragma once
 

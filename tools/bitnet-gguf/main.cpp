@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-gguf: inspect GGUF files, tokenize with their vocabulary, and write
 // synthetic bitnet-b1.58 models.
 #include <chrono>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-gguf synth`: a genuine bitnet-b1.58 I2_S GGUF with random weights.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Seeded randomness for synthetic models. Built only on std::mt19937_64 and
 // std::seed_seq, whose outputs the standard fixes, so a seed gives the same file
 // with any standard library (the distributions of <random> are not so fixed).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A small SentencePiece-style ("llama") vocabulary made from nothing, for
 // synthetic models when no --vocab file is given.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Renders GGUF metadata values on one line for `inspect`.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-model convert`: a Hugging Face BitNetForCausalLM checkpoint directory
 // (config.json, *.safetensors, tokenizer.json or tokenizer.model) to a
 // bitnet-b1.58 GGUF: I2_S projections ternarised by absmean, F16 token

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "download.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A resumable, verified download of one file into its final place: bytes go to
 // <final>.part (resumed with Range after any failure), the size and SHA-256 are
 // checked, and only then is the part renamed over <final>. A lock file makes a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An exclusive advisory lock (flock) on a lock file, so two pulls of the same
 // file in different processes take turns instead of writing the same .part.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One libcurl easy handle, reused across the requests of a pull so a retry can
 // reuse the connection. Proxies come from libcurl's usual environment variables
 // (http_proxy, https_proxy, no_proxy, ...); the token goes only to the host the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-model: get models. `pull` fetches files from the Hugging Face Hub into
 // the local cache; `convert` turns a Hugging Face checkpoint into a GGUF.
 #include <boost/program_options.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Download progress on stderr: a redrawn bar with rate and ETA on a terminal,
 // occasional plain lines otherwise (logs, CI, pipes).
 #pragma once

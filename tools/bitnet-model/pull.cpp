@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "pull.hpp"
 
 #include <boost/json.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `bitnet-model pull`: fetch one file, or every file, of a Hub repository into
 // the model cache.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SHA-256 of files through OpenSSL's EVP interface.
 #pragma once
 

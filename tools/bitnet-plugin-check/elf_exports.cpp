@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "elf_exports.hpp"
 
 #include <elf.h>

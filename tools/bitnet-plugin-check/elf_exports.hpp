@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The symbols a shared object exports: defined, global or weak, default or
 // protected visibility, read from its dynamic symbol table. The plugin ABI
 // allows exactly one, the entry point.

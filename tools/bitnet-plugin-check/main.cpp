@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-plugin-check: a conformance check for kernel plugin authors. Loads one
 // plugin file on its own, holds it to the rules the runtime applies (file,
 // exports, version negotiation, descriptor, every kernel entry, score), then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The numeric half of the check: every kernel of the candidate that can run on
 // this CPU against the cpu-scalar kernel of its op, on the parity suite's shapes
 // (tests/kernels/parity), and against itself under random row splits.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin_file.hpp"
 
 #include <dlfcn.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One plugin file, loaded on its own with dlopen and judged by the registry's
 // rules (bitnet/plugin_checks.hpp) plus what the ABI asks of the entry point:
 // one exported symbol, version negotiation, a score that respects the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What bitnet-plugin-check found, one line per check, in the order run. Any
 // kFail makes the run fail; kWarn is printed but does not.
 #pragma once

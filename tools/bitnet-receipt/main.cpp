@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-receipt: checks run receipts against the schema and the verification
 // rules. Exit 0 when every file passes, 1 when any rule fails, 2 on misuse.
 #include "bitnet/error.hpp"

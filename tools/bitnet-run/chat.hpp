@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Interactive chat for bitnet-run: one user turn per stdin line, in the format
 // BitNet b1.58 2B-4T was trained with, keeping the KV cache across turns.
 #pragma once

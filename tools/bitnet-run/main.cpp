@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-run: loads a model through the kernel plugins, streams generated text
 // to stdout and a one-line timing summary to stderr.
 #include <chrono>

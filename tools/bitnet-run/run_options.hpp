@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Command line of bitnet-run, parsed with Boost.Program_options.
 #pragma once
 

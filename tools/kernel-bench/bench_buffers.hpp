@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Filled, cache-defeating buffers for the kernel benchmarks. Every byte is
 // written before timing (untouched pages all map the zero page and would report
 // absurd bandwidth), and weights come as many copies cycled through so that one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-kernel-bench: Google Benchmark over the plugins the runtime would load.
 //   bitnet-kernel-bench [--threads=N] [Google Benchmark flags]
 // Plugins come from the usual search path (BITNET_PLUGIN_PATH, the install

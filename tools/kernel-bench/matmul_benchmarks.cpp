@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Each benchmark iteration runs a kernel over all rows of one weight copy (the
 // next copy each iteration, see bench_buffers.hpp), split over the thread pool as
 // the runtime would. Counters: weight bytes read per second, multiply-adds per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Registration of the matmul benchmarks and of the bandwidth probe.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Memory read bandwidth probe: XOR-reduce a filled buffer with bitnet-bench's
 // widest read loop, split over the thread pool like a kernel. It is the ceiling a
 // bandwidth-bound GEMV can approach, measured in the same run.

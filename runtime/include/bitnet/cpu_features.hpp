@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CPU feature detection. Reports a feature only when the CPU has it AND the OS
 // has enabled its register state (XCR0 on x86-64, HWCAP on aarch64), so a kernel
 // chosen from these bits never faults.

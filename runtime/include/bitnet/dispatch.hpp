@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Dispatcher: runs the selected kernel of an op over the thread pool and counts
 // what actually ran. The counts feed the receipt, so kernel IDs there come from
 // real calls, never from a list.

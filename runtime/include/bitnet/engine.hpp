@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Engine: the pieces a run needs, built in order from one set of options: CPU
 // detection, ISA ceiling, plugin registry and kernel choice, thread pool, the
 // mapped model with any packed weights, and its tokenizer.

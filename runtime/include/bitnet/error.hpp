@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet::Error: the one exception type the runtime throws. Its message is fit to
 // print as is after "error: ".
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IEEE 754 binary16 conversions in portable C++ (no F16C), so files written and
 // read on any CPU agree bit for bit.
 #pragma once

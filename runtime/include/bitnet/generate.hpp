@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Text generation: the prompt as one batch, then one token per step, sampled,
 // until an end-of-generation token (unless ignored), a stop id or string, or
 // n_predict tokens.

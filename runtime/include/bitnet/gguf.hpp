@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GGUF reader: maps a file read-only and exposes its metadata and tensor table.
 // Every count, length and offset is checked against the file size at open, so a
 // GgufFile that constructed is safe to index. Errors are bitnet::Error with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The metadata of a bitnet-b1.58 GGUF, written the one way every producer in
 // this project writes it (synthetic models, converted checkpoints, tests), so
 // files made by different tools differ only where their content does.

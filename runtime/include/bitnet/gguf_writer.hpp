@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GGUF writer: builds a GGUF v3 file in memory order (metadata, tensor infos,
 // aligned data) and writes it to disk. Used by tests to make hostile files and
 // by the synthetic-model generator to make genuine ones.

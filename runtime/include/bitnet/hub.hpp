@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The local model cache that `bitnet-model pull` fills from the Hugging Face Hub,
 // and the `OWNER/NAME:FILE` names that point into it. Nothing here touches the
 // network: resolving a name either finds the cached file or says how to pull it.

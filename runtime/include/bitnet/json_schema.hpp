@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A JSON Schema (draft 2020-12) validator for the subset of keywords our schema
 // files use. Debian 12 has no C++ validator for 2020-12 (valijson stops at draft 7
 // and pulls in Qt and Poco), and the subset is small. The schema drives every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernel registry: finds plugin files, loads each with Boost.DLL, validates
 // everything it returns, scores it on this CPU and chooses one kernel per op.
 // A bad plugin never stops the run: it is kept with a one-line reason that

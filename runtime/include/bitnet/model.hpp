@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The bitnet-b1.58 model: hyper-parameters and weight views into the mapped
 // GGUF. Nothing is copied at load except optional kernel-packed weights, which
 // are made once and counted.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checks applied to a plugin before the host trusts it. Each returns "" when the
 // thing is fine, or a one-line reason fit for --list-backends. Public so that
 // bitnet-plugin-check judges a plugin by exactly the registry's rules.

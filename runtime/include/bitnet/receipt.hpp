@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The run receipt: one JSON document per run saying what ran, on what, and how
 // fast, so a machine can check that a result came from real kernels. The struct is
 // plain data for the runtime to fill; receipt_to_json / write_receipt turn it into

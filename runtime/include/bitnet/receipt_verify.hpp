@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Receipt verification: the schema (schemas/receipt-v1.schema.json, compiled into
 // the library) plus the rules a schema cannot express. bitnet-receipt verify is a
 // thin shell around this.

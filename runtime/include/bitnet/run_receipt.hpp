@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fills a receipt from a finished run: the engine's machine, model, backend and
 // dispatch counters, and the generation's tokens and timings.
 #pragma once

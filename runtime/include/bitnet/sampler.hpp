@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Token sampling: turns one position's logits into a token id, the way llama.cpp's
 // default chain does (repetition penalty, top-k, top-p, min-p, temperature, draw).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An inference session: a KV cache and work buffers over one Model, evaluated
 // through a Dispatcher. Follows the reference's numeric path (FORMAT.md): f16 KV
 // cache, Q rounded to f16, P rounded to f16 in single-token steps, head input

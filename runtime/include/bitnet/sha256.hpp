@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SHA-256 (OpenSSL EVP) as lowercase hex, for model files and receipt hashes.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // When to stop generating: stop strings found in the streamed text, and token ids
 // that end generation.
 #pragma once

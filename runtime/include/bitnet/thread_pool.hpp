@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A fixed pool of worker threads that splits a range of rows into one contiguous
 // chunk per thread. Chunks depend only on (n, grain, thread count) and every row is
 // computed whole by one thread, so results are bitwise identical at any count.

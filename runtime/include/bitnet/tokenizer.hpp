@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Tokenizer interface and the factory that picks the implementation named by a
 // GGUF's tokenizer.ggml.model ("llama" = SentencePiece BPE, "gpt2" = byte-level BPE).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bounds-checked little-endian reads over a mapped GGUF file. Every read checks
 // against the file size first, so a hostile length or count can never make us
 // touch memory past the mapping.

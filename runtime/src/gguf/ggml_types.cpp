@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ggml tensor type ids: names for messages and the byte sizes of the types we load.
 #include <array>
 #include <string_view>

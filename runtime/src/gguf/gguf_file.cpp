@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GgufFile: maps a GGUF file read-only and validates its header, metadata and
 // tensor table against the file size before anything is exposed.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Metadata values: parsing from the mapping and the typed getters of GgufFile.
 #include <limits>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GgufWriter: encodes metadata eagerly and streams tensor data at write time.
 #include "bitnet/gguf_writer.hpp"
 

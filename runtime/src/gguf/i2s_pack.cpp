@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // I2_S packing (FORMAT.md "I2_S layout"): 2-bit codes w+1, blocks of 128 weights
 // in 32 bytes, element 128B + 32j + b in bits (7-2j)..(6-2j) of byte b.
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "bitnet/gguf_model_keys.hpp"
 
 namespace bitnet::gguf {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GgufFile::copy_to_memory: selected tensors read (not mapped) into one
 // anonymous region of transparent huge pages.
 #include <sys/mman.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cache layout and OWNER/NAME:FILE names; see bitnet/hub.hpp.
 #include <cstdlib>
 #include <system_error>

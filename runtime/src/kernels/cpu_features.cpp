@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "bitnet/cpu_features.hpp"
 
 #include <bitnet/kernel_plugin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "bitnet/kernel_registry.hpp"
 
 #include <sys/stat.h>

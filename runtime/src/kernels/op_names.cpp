@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <bitnet/kernel_plugin.h>
 
 #include "bitnet/kernel_registry.hpp"

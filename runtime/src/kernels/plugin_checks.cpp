@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "bitnet/plugin_checks.hpp"
 
 #include <elf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The opt-in int8 output head (--head-precision q8): the tied F16 embedding
 // quantized once at load, cutting the head's bytes per decode token in half.
 #include <sys/mman.h>

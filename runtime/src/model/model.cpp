@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "bitnet/model.hpp"
 
 #include <cmath>

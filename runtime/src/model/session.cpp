@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "bitnet/session.hpp"
 
 #include <sys/sysinfo.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Facts about this process and host that a receipt records.
 #include "bitnet/receipt.hpp"
 

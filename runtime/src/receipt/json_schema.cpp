@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The JSON Schema subset validator. Keywords apply only to instances of their own
 // kind (minLength to strings, minimum to numbers, ...), as the specification says;
 // after a type mismatch the other keywords of that schema are skipped, so one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Receipt struct -> JSON value. Key names and nesting follow
 // schemas/receipt-v1.schema.json; change both together.
 #include "bitnet/receipt.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writing a receipt: indented JSON that people can read in a diff, and only
 // standard JSON (Boost.JSON 1.81 would print non-finite numbers as Infinity/NaN,
 // which no parser accepts; here they become null and the verifier names them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Receipt verification: the embedded schema, then the rules listed in
 // receipt_verify.hpp. Each rule looks only at the fields it judges and skips
 // what the schema already reports as missing or ill-typed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The sampler chain. Filters work on a candidate list (id, logit) so that each one
 // only has to drop entries; probabilities are computed in double from logits
 // relative to the maximum, which keeps exp() in range for any logit scale.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Stop strings over streamed text and the stop-id set.
 #include "bitnet/stop.hpp"
 

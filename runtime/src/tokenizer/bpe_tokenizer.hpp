@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Byte-level BPE (tokenizer.ggml.model "gpt2", the Llama 3 vocabulary): text is
 // split by a pre-tokenizer, each piece's bytes are mapped to GPT-2's printable
 // characters and merged pairwise by merge rank.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GPT-2's reversible byte <-> character mapping: byte-level BPE vocabularies store
 // every token as printable characters, one per byte (space is "Ġ", newline "Ċ").
 #pragma once

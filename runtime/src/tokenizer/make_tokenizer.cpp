@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Choosing the tokenizer implementation a vocabulary names.
 #include "bitnet/error.hpp"
 #include "bitnet/tokenizer.hpp"

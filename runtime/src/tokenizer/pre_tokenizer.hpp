@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Splits text into pre-tokens with PCRE2 regexes (UTF, Unicode properties, JIT),
 // before byte-level BPE merges inside each pre-token.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading tokenizer.ggml.* out of a GGUF.
 #include <climits>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SentencePiece-style BPE over a scored vocabulary (tokenizer.ggml.model "llama"),
 // applied the way bitnet.cpp applies it: characters merge pairwise, best score
 // first, and characters that never become a token fall back to byte tokens.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tokenizer/token_table.hpp"
 
 #include <algorithm>

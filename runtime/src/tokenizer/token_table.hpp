@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What both tokenizer models share: the token strings, their types and scores,
 // text -> id lookup, the special ids, and cutting special-token text out of input.
 #pragma once

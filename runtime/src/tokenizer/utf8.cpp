@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tokenizer/utf8.hpp"
 
 namespace bitnet::tokenizer {

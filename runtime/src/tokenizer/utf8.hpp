@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Minimal UTF-8 helpers the tokenizers need; no locale, no allocation beyond the
 // output strings.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // binary16 <-> binary32 by bit manipulation; see bitnet/f16.hpp for the contract.
 #include "bitnet/f16.hpp"
 

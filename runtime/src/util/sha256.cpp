@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SHA-256 through OpenSSL's EVP interface, which picks the SHA-NI / ARMv8 code
 // path itself; a 1 GB model hashes in about a second.
 #include "bitnet/sha256.hpp"

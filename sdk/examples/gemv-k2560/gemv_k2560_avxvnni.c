@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Ternary GEMV (I2_S weights x int8 activations) with AVX-VNNI, tuned for the
  * hidden width of BitNet b1.58 2B-4T, K = 2560 (20 blocks of 128 weights).
  *

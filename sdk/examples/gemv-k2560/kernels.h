@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The example plugin's kernels and the features they were compiled for. */
 #ifndef EXAMPLE_K2560_KERNELS_H
 #define EXAMPLE_K2560_KERNELS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Descriptor and score of the example plugin. Built without ISA flags: the host
  * calls this file on any x86-64 CPU, AVX2 or not. */
 #include <stddef.h>

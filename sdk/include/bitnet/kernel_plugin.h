@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bitnet/kernel_plugin.h: the one stable ABI between the bitnet-runtime host and
  * kernel plugins (C99). A plugin is a shared object exporting exactly one symbol,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // cpu-mutant: a test-only plugin whose kernels each carry one deliberate,
 // realistic bug (or, for one, a harmless difference), so the parity suite can
 // prove it catches what it claims to. Never installed, never in the plugin dir.

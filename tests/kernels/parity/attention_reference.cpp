@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "attention_reference.hpp"
 
 #include <bitnet/kernel_plugin.h>

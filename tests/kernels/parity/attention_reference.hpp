@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Attention computed in double from the f16 cache, with an error bound per
 // output that any faithful float kernel stays within. Shared by the parity
 // case (kernel vs kernel) and the reference test (kernel vs exact).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Causal attention cases over an f16 KV cache, with every rounding flag, GQA,
 // padded cache strides, prefill batches and decode steps.
 #include <algorithm>

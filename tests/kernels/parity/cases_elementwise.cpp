@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Elementwise ADD and RELU2_GATE: each output is one or three correctly rounded
 // float operations in a fixed order, so kernels must match bit for bit.
 #include <sstream>

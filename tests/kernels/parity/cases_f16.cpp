@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // F16 table ops: the embedding lookup (exact widening: bitwise) and the dense
 // output head (dot16 of kernel_plugin.h: bitwise too).
 #include <cmath>

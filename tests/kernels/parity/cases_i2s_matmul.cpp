@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Ternary GEMV/GEMM cases. Results are integer-derived (an exact int32 dot, then
 // one division and one multiplication in a fixed order), so every kernel must
 // match the reference bit for bit.

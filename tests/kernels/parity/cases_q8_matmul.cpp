@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Int8 x int8 matmul cases (the opt-in int8 output head, ABI 1.1). The dot is
 // exact int32 and the two float operations have a fixed order, so kernels must
 // match the reference bit for bit.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Activation quantization (integer results: bitwise) and RMSNorm (float:
 // within a bound derived from the header's accumulation contract).
 #include <cmath>

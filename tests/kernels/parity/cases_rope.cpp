@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // NEOX RoPE cases. The header fixes how theta is advanced (repeated float
 // multiplication), so kernels may differ only in cos/sin and in how the two
 // products are combined.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One parity case and how its outputs are compared.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What this CPU (and its OS) lets us run, as BITNET_CPU_* bits. The test's own
 // detection, independent of the runtime's, so a wrong runtime answer cannot
 // hide a kernel from the parity suite.

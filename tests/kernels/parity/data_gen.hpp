@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Inputs the parity cases are built from: seeded random data in the shapes and
 // extremes that break kernels, the I2_S packing written from FORMAT.md, and the
 // test's own binary16 conversion (the compiler's half type, independent of any

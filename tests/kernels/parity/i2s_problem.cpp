@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "i2s_problem.hpp"
 
 #include <cstdint>

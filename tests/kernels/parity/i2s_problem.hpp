@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A ternary matmul problem (I2_S weights, int8 activations) and how to run a
 // kernel on it: shared by the parity cases and the oracle tests.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "op_specs.hpp"
 
 #include <bitnet/kernel_plugin.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The table that makes the parity suite generic: for every op of the C ABI, a
 // name and a generator of cases (shapes, data, tolerance rule). A new plugin
 // needs no change here; a new op needs one row.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The parity run: every kernel of every loaded plugin that can run on this CPU,
 // op by op, against the cpu-scalar kernel of the same op on the op's cases, and
 // against itself under random row splits. Plain C++ so it also runs under

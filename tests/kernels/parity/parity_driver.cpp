@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bitnet-parity-driver: runs the kernel parity suite with nothing but dlopen and
 // the C ABI, so it works in a cross build under qemu.
 //   bitnet-parity-driver --plugin-dir DIR... [--quick] [--op NAME] [--seed N]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plugin_set.hpp"
 
 #include <dlfcn.h>

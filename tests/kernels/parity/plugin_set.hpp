@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernel plugins loaded straight through dlopen and the C ABI (not through the
 // runtime's registry), so the parity suite checks plugins, not the loader.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One source, many broken plugins: each BAD_PLUGIN_KIND_<kind> breaks exactly one
  * rule of the ABI so the host's rejection reason can be checked. Without a kind
  * (or with BAD_PLUGIN_KIND_valid) this is a valid plugin "test-bad" with one ADD

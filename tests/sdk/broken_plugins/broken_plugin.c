@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One source, several plugins that each break one rule bitnet-plugin-check
  * enforces, so the test can see every failure named. Without a BROKEN_*
  * macro the plugin is correct: an exact scalar ternary GEMV. */

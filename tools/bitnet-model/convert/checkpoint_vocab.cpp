@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "convert/checkpoint_vocab.hpp"
 
 #include <boost/json.hpp>

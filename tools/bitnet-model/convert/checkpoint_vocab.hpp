@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The vocabulary of a Hugging Face checkpoint as tokenizer.ggml.* content:
 // tokenizer.json when it is byte-level BPE (Llama 3, tokenizer.ggml.model
 // "gpt2", pre "llama-bpe"), else tokenizer.model through SentencePiece ("llama").

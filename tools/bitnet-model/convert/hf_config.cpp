@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "convert/hf_config.hpp"
 
 #include <boost/json.hpp>

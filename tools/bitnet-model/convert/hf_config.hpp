@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // config.json of a Hugging Face checkpoint, read into the hyper-parameters of a
 // bitnet-b1.58 GGUF. Only BitNetForCausalLM converts; anything this runtime
 // cannot run is refused here with the reason.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "convert/json_file.hpp"
 
 #include <boost/json/parse.hpp>

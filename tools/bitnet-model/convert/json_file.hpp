@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading a whole JSON file with Boost.JSON, errors naming the file.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "convert/safetensors.hpp"
 
 #include <fcntl.h>

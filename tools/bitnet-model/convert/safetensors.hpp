@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A reader for the safetensors format: an 8-byte little-endian header length, a
 // JSON header naming each tensor's dtype, shape and byte range, then the data.
 // The file is memory-mapped; every offset and size is checked at open, so a

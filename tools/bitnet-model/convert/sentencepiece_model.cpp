@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tokenizer.model (SentencePiece) through libsentencepiece.
 #include <sentencepiece_processor.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The absmean rule BitNet b1.58 trains with: scale = mean |W| over the whole
 // tensor (at least 1e-5), W_t = clamp(round(W / scale), -1, 1). The scale is
 // what the I2_S tensor stores after its packed weights.

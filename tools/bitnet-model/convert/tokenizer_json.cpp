@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // tokenizer.json (Hugging Face tokenizers) of a byte-level BPE model.
 #include <boost/json.hpp>
 
