@@ -17,8 +17,11 @@ constexpr uint32_t kVersion = 3;
 
 template <class T>
 void put(std::vector<uint8_t>& out, T v) {
-    const auto* p = reinterpret_cast<const uint8_t*>(&v);  // the file is little-endian, like us
-    out.insert(out.end(), p, p + sizeof(T));
+    // The file is little-endian, like us. resize + memcpy rather than a range
+    // insert, which g++ 12 flags with a false -Wstringop-overflow.
+    const size_t at = out.size();
+    out.resize(at + sizeof(T));
+    std::memcpy(out.data() + at, &v, sizeof(T));
 }
 
 void put_string(std::vector<uint8_t>& out, const std::string& s) {
