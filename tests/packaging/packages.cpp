@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <map>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -236,10 +238,33 @@ BOOST_AUTO_TEST_CASE(lintian_reports_no_errors) {
     auto r = run_tool("lintian", args);
     BOOST_TEST_INFO(r.out << r.err);
     BOOST_REQUIRE(r.exit_code >= 0);
-    std::vector<std::string> errors;
-    for (const auto& line : lines_of(r.out))
+    std::vector<std::string> errors, copyright;
+    for (const auto& line : lines_of(r.out)) {
         if (line.starts_with("E: ")) errors.push_back(line);
+        // The licence is stated, so no copyright tag of any severity (errors,
+        // warnings or the machine-readable format's info tags) is acceptable.
+        if (line.find("copyright") != std::string::npos || line.find("license") != std::string::npos)
+            copyright.push_back(line);
+    }
     BOOST_TEST(errors.empty());
+    BOOST_TEST(copyright.empty());
+}
+
+BOOST_AUTO_TEST_CASE(packages_say_the_licence_is_mit) {
+    require_packages();
+    for (const auto& [pkg, path] : Packages::rpms) {
+        auto info = run_tool("rpm", {"-qip", path.string()});
+        BOOST_TEST_INFO(pkg << ": " << info.out);
+        BOOST_TEST(info.out.find("\nLicense     : MIT\n") != std::string::npos);
+    }
+    for (const auto& pkg : {kRuntime, kPlugins, kDev}) {
+        std::ifstream in(kWork / "x" / pkg / "usr/share/doc" / pkg / "copyright");
+        const std::string text{std::istreambuf_iterator<char>(in), {}};
+        BOOST_TEST_INFO(pkg);
+        BOOST_TEST(text.starts_with("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"));
+        BOOST_TEST(text.find("\nFiles: *\n") != std::string::npos);
+        BOOST_TEST(text.find("\nLicense: MIT\n Permission is hereby granted") != std::string::npos);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(extracted_debs_run_the_demo_with_no_environment) {
