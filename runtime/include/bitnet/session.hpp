@@ -28,6 +28,20 @@ public:
     // when a token id is out of range or the context would overflow.
     std::span<const float> eval(std::span<const int32_t> tokens);
 
+    // Appends ids[i] to sessions[i] for every i in one forward pass: the
+    // ternary projections run as one GEMM over all the tokens (the weights are
+    // read once), attention runs per session over its own KV cache, and the head
+    // covers every token in one call. Each session's logits() then hold the
+    // logits after its token, bitwise what sessions[i]->eval({ids[i]}) gives:
+    // every op is row-wise or per session. All sessions share one model and
+    // dispatcher and appear once; the batch is at most sessions[0]'s n_batch.
+    // Throws bitnet::Error (before any session changes) on a full context, an
+    // id outside the vocabulary or a malformed batch.
+    static void decode_batch(std::span<Session* const> sessions, std::span<const int32_t> ids);
+
+    // The logits after the last eval or decode_batch.
+    std::span<const float> logits() const { return logits_; }
+
     // The head's input after the last eval: rmsnorm(x) * output_norm, in f32.
     std::span<const float> final_norm_output() const { return {h_.data(), static_cast<size_t>(model_.config().n_embd)}; }
 
@@ -36,7 +50,20 @@ public:
     void reset() { pos_ = 0; }
 
 private:
+    // Tokens [row, row + n) of a forward pass belong to session s, at its
+    // position: a prompt is one group, a batched decode step one group per session.
+    struct Group {
+        Session* s;
+        int64_t row;
+        int64_t n;
+    };
     void forward(const int32_t* ids, int64_t n_tokens, bool want_logits);
+    // Runs in this session's work buffers; groups' KV caches and positions are
+    // their own. want_logits: each group's logits after its last token.
+    void forward_groups(const int32_t* ids, int64_t n_tokens, std::span<const Group> groups, bool want_logits);
+    void attend(const Group& g, int64_t il);
+    void check_tokens(std::span<const int32_t> tokens) const;
+    void head(int64_t n_rows, float* y);
     struct Projection {
         const TernaryWeight* w;
         float* y;
@@ -74,6 +101,7 @@ private:
     };
     Buffer<float> x_, h_, q_, k_, v_, attn_, gate_, up_, scratch_;
     std::vector<float> logits_;
+    std::vector<float> batch_logits_;  // [n_batch][n_vocab], only once a batch of several decodes here
     Buffer<int8_t> q8_;
     Buffer<float> q8_scale_;
     Buffer<int32_t> q8_sum_, positions_;

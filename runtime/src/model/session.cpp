@@ -90,21 +90,52 @@ Session::Session(const Model& model, kernels::Dispatcher& dispatcher, int64_t n_
     positions_.resize(b);
 }
 
+void Session::check_tokens(std::span<const int32_t> tokens) const {
+    for (int32_t id : tokens)
+        if (id < 0 || id >= model_.config().n_vocab)
+            throw Error("token id " + std::to_string(id) + " is outside the vocabulary (size " +
+                        std::to_string(model_.config().n_vocab) + ")");
+}
+
 std::span<const float> Session::eval(std::span<const int32_t> tokens) {
     if (tokens.empty()) throw Error("nothing to evaluate: empty token list");
     const int64_t n = static_cast<int64_t>(tokens.size());
     if (pos_ + n > n_ctx_)
         throw Error("context full: " + std::to_string(pos_) + " + " + std::to_string(n) + " tokens exceed n_ctx " +
                     std::to_string(n_ctx_));
-    for (int32_t id : tokens)
-        if (id < 0 || id >= model_.config().n_vocab)
-            throw Error("token id " + std::to_string(id) + " is outside the vocabulary (size " +
-                        std::to_string(model_.config().n_vocab) + ")");
+    check_tokens(tokens);
     for (int64_t done = 0; done < n; done += n_batch_) {
         int64_t chunk = std::min(n_batch_, n - done);
         forward(tokens.data() + done, chunk, done + chunk == n);
     }
     return logits_;
+}
+
+void Session::decode_batch(std::span<Session* const> sessions, std::span<const int32_t> ids) {
+    if (sessions.empty()) throw Error("nothing to evaluate: empty batch");
+    if (sessions.size() != ids.size())
+        throw Error("batch of " + std::to_string(sessions.size()) + " sessions given " + std::to_string(ids.size()) +
+                    " token ids");
+    Session& work = *sessions[0];
+    const auto n = static_cast<int64_t>(sessions.size());
+    if (n > work.n_batch_)
+        throw Error("batch of " + std::to_string(n) + " sequences exceeds the batch size " +
+                    std::to_string(work.n_batch_));
+    std::vector<Group> groups;
+    groups.reserve(sessions.size());
+    for (int64_t i = 0; i < n; ++i) {
+        Session* s = sessions[static_cast<size_t>(i)];
+        if (&s->model_ != &work.model_ || &s->dispatcher_ != &work.dispatcher_)
+            throw Error("a batch must run sessions of one model and dispatcher");
+        for (const auto& g : groups)
+            if (g.s == s) throw Error("a session appears twice in one batch");
+        if (s->pos_ + 1 > s->n_ctx_)
+            throw Error("context full: " + std::to_string(s->pos_) + " + 1 tokens exceed n_ctx " +
+                        std::to_string(s->n_ctx_));
+        groups.push_back({s, i, 1});
+    }
+    work.check_tokens(ids);
+    work.forward_groups(ids.data(), n, groups, true);
 }
 
 void Session::ternary(std::initializer_list<Projection> projections, int64_t n_tokens) {
@@ -159,10 +190,51 @@ void Session::rmsnorm(const float* x, const float* w, float* y, int64_t n_tokens
     dispatcher_.run(BITNET_OP_RMSNORM, &a, n_tokens);
 }
 
-void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
+// Writes group g's K and V rows of layer il into its own cache and runs its
+// attention; Q, K, V and the output are rows [g.row, g.row + g.n) of this
+// session's work buffers.
+void Session::attend(const Group& g, int64_t il) {
     const auto& c = model_.config();
-    const int64_t E = c.n_embd, KV = c.kv_dim(), F = c.n_ff;
-    for (int64_t t = 0; t < nt; ++t) positions_[t] = static_cast<int32_t>(pos_ + t);
+    const int64_t E = c.n_embd, KV = c.kv_dim();
+    Session& s = *g.s;
+    uint16_t* kc = s.k_cache_.get() + il * s.n_ctx_ * KV;
+    uint16_t* vc = s.v_cache_.get() + il * s.n_ctx_ * KV;
+    for (int64_t t = 0; t < g.n; ++t)
+        for (int64_t i = 0; i < KV; ++i) {
+            kc[(s.pos_ + t) * KV + i] = f32_to_f16(k_[(g.row + t) * KV + i]);
+            vc[(s.pos_ + t) * KV + i] = f32_to_f16(v_[(g.row + t) * KV + i]);
+        }
+
+    bitnet_kp_attention_args at{};
+    at.struct_size = sizeof(at);
+    at.q = q_.data() + g.row * E;
+    at.k_cache = kc;
+    at.v_cache = vc;
+    at.out = attn_.data() + g.row * E;
+    at.scratch = s.scratch_.data();
+    at.n_tokens = g.n;
+    at.n_heads = c.n_head;
+    at.n_kv_heads = c.n_head_kv;
+    at.head_dim = c.head_dim;
+    at.pos0 = s.pos_;
+    at.kv_stride = KV;
+    at.scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
+    // The reference rounds P to f16 only in single-token steps (FORMAT.md).
+    at.flags = BITNET_ATTN_ROUND_Q_F16 | (g.n == 1 ? BITNET_ATTN_ROUND_P_F16 : 0u);
+    const int64_t per_head = g.n * (s.pos_ + g.n) * c.head_dim;
+    dispatcher_.run(BITNET_OP_ATTENTION, &at, c.n_head, std::max<int64_t>(1, (1 << 16) / per_head));
+}
+
+void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
+    const Group one{this, 0, nt};
+    forward_groups(ids, nt, {&one, 1}, want_logits);
+}
+
+void Session::forward_groups(const int32_t* ids, int64_t nt, std::span<const Group> groups, bool want_logits) {
+    const auto& c = model_.config();
+    const int64_t E = c.n_embd, F = c.n_ff;
+    for (const auto& g : groups)
+        for (int64_t t = 0; t < g.n; ++t) positions_[g.row + t] = static_cast<int32_t>(g.s->pos_ + t);
 
     bitnet_kp_embed_args emb{sizeof(emb), model_.token_embd(), ids, x_.data(), nt, c.n_vocab, E};
     dispatcher_.run(BITNET_OP_EMBED_F16, &emb, nt);
@@ -186,38 +258,12 @@ void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
 
     for (int64_t il = 0; il < c.n_layer; ++il) {
         const auto& L = model_.layers()[static_cast<size_t>(il)];
-        uint16_t* kc = k_cache_.get() + il * n_ctx_ * KV;
-        uint16_t* vc = v_cache_.get() + il * n_ctx_ * KV;
-
         rmsnorm(x_.data(), L.attn_norm, h_.data(), nt, E);
         quantize(h_.data(), nt, E);
         ternary({{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}}, nt);
         rope(q_.data(), c.n_head);
         rope(k_.data(), c.n_head_kv);
-        for (int64_t t = 0; t < nt; ++t)
-            for (int64_t i = 0; i < KV; ++i) {
-                kc[(pos_ + t) * KV + i] = f32_to_f16(k_[t * KV + i]);
-                vc[(pos_ + t) * KV + i] = f32_to_f16(v_[t * KV + i]);
-            }
-
-        bitnet_kp_attention_args at{};
-        at.struct_size = sizeof(at);
-        at.q = q_.data();
-        at.k_cache = kc;
-        at.v_cache = vc;
-        at.out = attn_.data();
-        at.scratch = scratch_.data();
-        at.n_tokens = nt;
-        at.n_heads = c.n_head;
-        at.n_kv_heads = c.n_head_kv;
-        at.head_dim = c.head_dim;
-        at.pos0 = pos_;
-        at.kv_stride = KV;
-        at.scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
-        // The reference rounds P to f16 only in single-token steps (FORMAT.md).
-        at.flags = BITNET_ATTN_ROUND_Q_F16 | (nt == 1 ? BITNET_ATTN_ROUND_P_F16 : 0u);
-        const int64_t per_head = nt * (pos_ + nt) * c.head_dim;
-        dispatcher_.run(BITNET_OP_ATTENTION, &at, c.n_head, std::max<int64_t>(1, (1 << 16) / per_head));
+        for (const auto& g : groups) attend(g, il);
 
         rmsnorm(attn_.data(), L.attn_sub_norm, attn_.data(), nt, E);
         quantize(attn_.data(), nt, E);
@@ -234,14 +280,36 @@ void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
         ternary({{&L.w_down, h_.data()}}, nt);
         add(x_.data(), h_.data(), nt * E);
     }
-    pos_ += nt;
+    for (const auto& g : groups) g.s->pos_ += g.n;
     if (!want_logits) return;
 
-    // Only the last position's logits are needed: norm and head over one row.
-    const float* last = x_.data() + (nt - 1) * E;
-    rmsnorm(last, model_.output_norm(), h_.data(), 1, E);
+    // Only each group's last position needs logits: the norm and the head run
+    // over those rows alone, gathered into h_.
+    const auto n_out = static_cast<int64_t>(groups.size());
+    for (int64_t i = 0; i < n_out; ++i) {
+        const auto& g = groups[static_cast<size_t>(i)];
+        rmsnorm(x_.data() + (g.row + g.n - 1) * E, model_.output_norm(), h_.data() + i * E, 1, E);
+    }
+    if (n_out == 1 && groups[0].s == this) {
+        head(1, logits_.data());
+        return;
+    }
+    const auto V = static_cast<size_t>(c.n_vocab);
+    batch_logits_.resize(static_cast<size_t>(n_out) * V);
+    head(n_out, batch_logits_.data());
+    for (int64_t i = 0; i < n_out; ++i) {
+        const float* row = batch_logits_.data() + static_cast<size_t>(i) * V;
+        auto& out = groups[static_cast<size_t>(i)].s->logits_;
+        std::copy(row, row + V, out.begin());
+    }
+}
+
+// The output head over n_rows normed rows in h_, into y [n_rows][n_vocab].
+void Session::head(int64_t n_rows, float* y) {
+    const auto& c = model_.config();
+    const int64_t E = c.n_embd;
     if (model_.has_head_q8()) {
-        quantize(h_.data(), 1, E);
+        quantize(h_.data(), n_rows, E);
         bitnet_kp_q8_matmul_args hq{};
         hq.struct_size = sizeof(hq);
         hq.w = model_.head_q8();
@@ -249,8 +317,8 @@ void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
         hq.w_sum = model_.head_q8_sum();
         hq.q = q8_.data();
         hq.act_scale = q8_scale_.data();
-        hq.y = logits_.data();
-        hq.n_tokens = 1;
+        hq.y = y;
+        hq.n_tokens = n_rows;
         hq.rows = c.n_vocab;
         hq.k = E;
         hq.ldy = c.n_vocab;
@@ -261,8 +329,8 @@ void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
     hd.struct_size = sizeof(hd);
     hd.w = model_.output_head();
     hd.x = h_.data();
-    hd.y = logits_.data();
-    hd.n_tokens = 1;
+    hd.y = y;
+    hd.n_tokens = n_rows;
     hd.rows = c.n_vocab;
     hd.k = E;
     hd.ldy = c.n_vocab;
