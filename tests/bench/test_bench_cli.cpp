@@ -69,6 +69,30 @@ BOOST_AUTO_TEST_CASE(json_report_has_every_repetition_and_consistent_statistics)
     BOOST_TEST(report.at("bandwidth").at(0).at("peak_gbs").to_number<double>() > 0.0);
 }
 
+BOOST_AUTO_TEST_CASE(batched_decode_test_counts_every_sequence_and_scales_the_limit) {
+    const auto r = run_command(kBench, {"-m", model().path, "-p", "0", "-n", "4", "-b", "1,3", "-t", "1", "-r", "2",
+                                        "--output", "json", "--bandwidth-mb", "64"},
+                               kCleanEnv);
+    BOOST_TEST_INFO("stderr: " << r.err);
+    BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+    const auto report = boost::json::parse(r.out);
+    const auto& tests = report.at("results").at(0).at("tests").as_array();
+    BOOST_REQUIRE_EQUAL(tests.size(), 2u);
+    BOOST_TEST(tests.at(0).at("test").as_string() == "tg4");
+    BOOST_TEST(tests.at(1).at("test").as_string() == "tg4x3");
+    BOOST_TEST(tests.at(1).at("batch").as_int64() == 3);
+    // 3 sequences x 4 tokens per timed repetition.
+    const auto& seconds = tests.at(1).at("seconds").as_array();
+    const auto& rates = tests.at(1).at("tok_per_s").as_array();
+    for (size_t i = 0; i < rates.size(); ++i)
+        BOOST_TEST(rates.at(i).to_number<double>() == 12 / seconds.at(i).to_number<double>(),
+                   boost::test_tools::tolerance(1e-9));
+    // One batched step reads the weights once for its three tokens.
+    BOOST_TEST(tests.at(1).at("limit_tok_per_s").to_number<double>() ==
+                   3 * tests.at(0).at("limit_tok_per_s").to_number<double>(),
+               boost::test_tools::tolerance(1e-9));
+}
+
 BOOST_AUTO_TEST_CASE(decode_bytes_follow_the_head_precision) {
     const auto r = run_command(kBench, {"-m", model().path, "-p", "0", "-n", "2", "-t", "1", "-r", "1",
                                         "--head-precision", "f16,q8", "--output", "json", "--no-bandwidth"},
@@ -150,6 +174,7 @@ BOOST_AUTO_TEST_CASE(bad_options_are_refused_with_a_message) {
         {{"-m", model().path, "-t", "0"}, "-t takes thread counts of at least 1"},
         {{"-m", model().path, "--output", "xml"}, "unknown output format 'xml'"},
         {{"-m", model().path, "-p", "0", "-n", "0"}, "nothing to run"},
+        {{"-m", model().path, "-p", "0", "-b", "0"}, "-b takes batch sizes of at least 1"},
         {{"-p", "8"}, "missing -m FILE"},
         {{"baseline", "compare", "only-one"}, "compare takes two paths"},
         {{"baseline", "frobnicate"}, "unknown baseline subcommand"},

@@ -19,7 +19,7 @@ namespace bitnet::bench {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: bitnet-bench -m FILE [-p 128] [-n 128] [-t 1,2] [-r 5] [--backend auto|NAME[,..]]\n"
+    "usage: bitnet-bench -m FILE [-p 128] [-n 128] [-b 1,4] [-t 1,2] [-r 5] [--backend auto|NAME[,..]]\n"
     "                    [--head-precision f16|q8[,..]] [--mmap 0|1] [--receipt-dir DIR] [--output text|json|md]\n"
     "       bitnet-bench bandwidth [-t 1,2] [--size-mb 1024] [--passes 3] [--output text|json|md]\n"
     "       bitnet-bench baseline run|compare|cpu-class ...   (bitnet-bench baseline --help)\n"
@@ -30,7 +30,9 @@ constexpr const char* kUsage =
     "gives mean +/- standard deviation and the median of tokens/s, and the median as a\n"
     "fraction of the memory-bandwidth limit: read bandwidth (measured after the tests,\n"
     "same thread count) / bytes one decode step reads (ternary weights + head + norms);\n"
-    "a pp batch reads them once for all its tokens. Lists take commas or repeats.\n"
+    "a pp batch reads them once for all its tokens. -b B adds tg N x B: B sequences\n"
+    "decoded together, one batched forward per step (as bitnet-server's slots); its\n"
+    "rate counts every sequence's tokens. Lists take commas or repeats.\n"
     "\n"
     "Environment: BITNET_DETERMINISTIC=1 fixes the test tokens and the receipt run's\n"
     "sampling (greedy, seed 42); BITNET_SEED=N sets the seed.\n"
@@ -42,7 +44,7 @@ unsigned to_threads(int n) { return static_cast<unsigned>(n); }
 }  // namespace
 
 int bench_command(int argc, char** argv) {
-    std::vector<std::string> prompt{"128"}, gen{"128"}, threads, backends{"auto"}, heads{"f16"}, plugin_dirs;
+    std::vector<std::string> prompt{"128"}, gen{"128"}, batch{"1"}, threads, backends{"auto"}, heads{"f16"}, plugin_dirs;
     BenchOptions o;
     std::string output = "text";
     uint64_t size_mb = 1024;
@@ -53,6 +55,7 @@ int bench_command(int argc, char** argv) {
         ("model,m", po::value(&o.model), "GGUF model file")
         ("n-prompt,p", po::value(&prompt)->composing(), "prompt lengths for pp tests (0 = none)")
         ("n-gen,n", po::value(&gen)->composing(), "generated lengths for tg tests (0 = none)")
+        ("batch,b", po::value(&batch)->composing(), "sequences decoded together in tg tests (default 1)")
         ("threads,t", po::value(&threads)->composing(), "thread counts (default: every core)")
         ("repetitions,r", po::value(&o.repetitions)->default_value(5), "timed repetitions per test")
         ("backend", po::value(&backends)->composing(), "auto or plugin names")
@@ -74,6 +77,7 @@ int bench_command(int argc, char** argv) {
     const auto out_format = parse_output_format(output);
     o.n_prompt = int_list(prompt, "-p");
     o.n_gen = int_list(gen, "-n");
+    o.batch = int_list(batch, "-b");
     for (int t : int_list(threads, "-t")) {
         if (t == 0) throw Error("-t takes thread counts of at least 1");
         o.threads.push_back(to_threads(t));

@@ -124,6 +124,7 @@ boost::json::value to_json(const BenchReport& r) {
             boost::json::object t{{"test", p.test.name()},
                                   {"n_prompt", p.test.kind == PerfTest::Kind::Prompt ? p.test.n : 0},
                                   {"n_gen", p.test.kind == PerfTest::Kind::Generate ? p.test.n : 0},
+                                  {"batch", p.test.batch},
                                   {"seconds", doubles(p.seconds)},
                                   {"tok_per_s", doubles(p.tok_per_s)},
                                   {"mean_tok_per_s", p.rate.mean},

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <random>
 
 #include "bitnet/engine.hpp"
@@ -23,7 +24,11 @@ std::vector<PerfTest> tests_of(const BenchOptions& o) {
     for (int n : o.n_prompt)
         if (n > 0) tests.push_back({PerfTest::Kind::Prompt, n});
     for (int n : o.n_gen)
-        if (n > 0) tests.push_back({PerfTest::Kind::Generate, n});
+        if (n > 0)
+            for (int b : o.batch) {
+                if (b < 1) throw Error("-b takes batch sizes of at least 1");
+                tests.push_back({PerfTest::Kind::Generate, n, b});
+            }
     if (tests.empty()) throw Error("nothing to run: every -p and -n value is 0");
     return tests;
 }
@@ -82,6 +87,15 @@ ConfigResult run_config(const BenchOptions& o, const BenchReport& report, const 
     int n_ctx = receipts ? shape.prompt + shape.generate : 1;
     for (const auto& t : tests) n_ctx = std::max(n_ctx, t.context());
     model::Session session(engine.model(), engine.dispatcher(), n_ctx);
+    // tg N x B steps B sessions together; the extra ones exist only for it.
+    int batch = 1;
+    for (const auto& t : tests) batch = std::max(batch, t.batch);
+    std::vector<std::unique_ptr<model::Session>> extra;
+    std::vector<model::Session*> sessions{&session};
+    for (int b = 1; b < batch; ++b) {
+        extra.push_back(std::make_unique<model::Session>(engine.model(), engine.dispatcher(), n_ctx));
+        sessions.push_back(extra.back().get());
+    }
 
     // The same seed for every config: each evaluates the same token ids.
     TokenSource tokens(report.seed, static_cast<int32_t>(engine.model().config().n_vocab));
@@ -89,7 +103,7 @@ ConfigResult run_config(const BenchOptions& o, const BenchReport& report, const 
     for (const auto& t : tests) {
         std::cerr << "bitnet-bench: " << backend << ", " << head << " head, " << c.threads << " thread(s): " << t.name()
                   << " x " << o.repetitions << "\n";
-        c.tests.push_back(run_perf_test(session, t, o.repetitions, tokens));
+        c.tests.push_back(run_perf_test(sessions, t, o.repetitions, tokens));
     }
     for (const auto& k : engine.dispatcher().stats()) c.kernels.push_back(k.id);
 
@@ -145,8 +159,9 @@ double limit_tok_per_s(const BenchReport& report, const ConfigResult& config, co
     const uint64_t bytes = config.model.decode.total();
     if (it == report.bandwidth.end() || bytes == 0) return 0;
     const double per_read = it->second.peak_gbs * 1e9 / static_cast<double>(bytes);
-    // A prompt batch reads the weights once for all of its tokens.
-    return test.kind == PerfTest::Kind::Prompt ? per_read * test.n : per_read;
+    // A prompt batch, or one step of a decode batch, reads the weights once for
+    // all of its tokens.
+    return test.kind == PerfTest::Kind::Prompt ? per_read * test.n : per_read * test.batch;
 }
 
 }  // namespace bitnet::bench

@@ -22,6 +22,7 @@ struct BenchOptions {
     std::string model;
     std::vector<int> n_prompt{128};  // 0 entries are skipped (as llama-bench's -p 0)
     std::vector<int> n_gen{128};
+    std::vector<int> batch{1};       // tg tests: sequences decoded together (tg N x B)
     std::vector<unsigned> threads;   // empty: every core
     int repetitions{5};
     std::vector<std::string> backends{"auto"};

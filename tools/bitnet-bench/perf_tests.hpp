@@ -2,11 +2,15 @@
 // The two llama-bench tests. pp N: N prompt tokens evaluated as one batch from an
 // empty context. tg N: after a one-token prompt, N single-token steps, each
 // feeding back the greedy pick. Each is run once untimed (weights, caches and the
-// KV pages warm), then timed `repetitions` times.
+// KV pages warm), then timed `repetitions` times. tg N x B: B sequences, each
+// after its own one-token prompt, take N steps together, one
+// Session::decode_batch per step (a server's batched decode); its rate is
+// every sequence's tokens per second together.
 #pragma once
 
 #include <cstdint>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,7 +24,11 @@ struct PerfTest {
     enum class Kind { Prompt, Generate };
     Kind kind{Kind::Prompt};
     int n{0};
-    std::string name() const { return (kind == Kind::Prompt ? "pp" : "tg") + std::to_string(n); }
+    int batch{1};  // tg only: sequences decoded together
+    std::string name() const {
+        return (kind == Kind::Prompt ? "pp" : "tg") + std::to_string(n) + (batch > 1 ? "x" + std::to_string(batch) : "");
+    }
+    int tokens() const { return n * batch; }
     // Positions the test needs in the context.
     int context() const { return kind == Kind::Prompt ? n : n + 1; }
 };
@@ -44,8 +52,10 @@ struct PerfResult {
     Summary rate;                    // over tok_per_s
 };
 
-// Resets the session before each repetition. Throws bitnet::Error when the test
-// does not fit the session's context.
-PerfResult run_perf_test(model::Session& session, const PerfTest& test, int repetitions, TokenSource& tokens);
+// Resets the sessions before each repetition; a test uses the first test.batch
+// of them. Throws bitnet::Error when the test does not fit their context or
+// there are too few.
+PerfResult run_perf_test(std::span<model::Session* const> sessions, const PerfTest& test, int repetitions,
+                         TokenSource& tokens);
 
 }  // namespace bitnet::bench
