@@ -11,7 +11,9 @@ libdnnl-dev ocl-icd-opencl-dev libbenchmark-dev libpcre2-dev libssl-dev libcurl4
 g++-aarch64-linux-gnu libc6-arm64-cross qemu-user
 python3 python3-matplotlib rpm file
 dpkg-dev help2man lintian
-clang libclang-rt-14-dev valgrind"
+clang libclang-rt-14-dev libomp-dev valgrind"
+# libomp-dev: the Clang fuzz build (tests/fuzz) configures the whole tree, and
+# cpu-onednn's threading test links OpenMP.
 # Node and npm run the server tests' OpenAI client. A machine that already has an
 # npm (NodeSource's nodejs bundles one, and conflicts with Debian's npm) keeps it.
 command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
