@@ -3,7 +3,8 @@
 // over every runnable plugin and auto, `compare` with itself, a deliberately
 // slowed and a deliberately altered plugin (tests/bench/proxy_plugin.cpp) giving
 // the regression and answer-change exit codes, the thresholds on edited
-// receipts, and the refusals (wrong model, unverifiable receipt).
+// receipts, the machine-normalized rule on synthetic summaries, and the
+// refusals (wrong model, unverifiable receipt).
 #define BOOST_TEST_MODULE bench_harness
 #include <boost/test/unit_test.hpp>
 
@@ -92,6 +93,35 @@ std::string edited_receipt(const std::string& name, const char* field, double fa
     return path;
 }
 
+// A one-run summary (summary_version 2) around a copy of the full run's
+// cpu-scalar receipt: decode scaled by `decode_factor`, three repetitions
+// spread by `spread` ((max - min) / median) around it, and probes that measured
+// `bandwidth_gbs` before and after (compute fixed at 2 GMAC/s per thread).
+// Without probes when bandwidth_gbs is 0: a baseline from before the probes.
+std::string synthetic_summary(const std::string& name, double decode_factor, double bandwidth_gbs, double spread) {
+    auto& h = harness();
+    const std::string receipt = edited_receipt(name, "decode_tok_per_s", decode_factor);
+    const auto perf = read_json(receipt).at("performance");
+    const double decode = perf.at("decode_tok_per_s").to_number<double>();
+    boost::json::array reps;
+    for (double f : {1 - spread / 2, 1.0, 1 + spread / 2})
+        reps.push_back({{"prefill_ms", 1.0}, {"decode_ms", 1.0}, {"ttft_ms", perf.at("ttft_ms")},
+                        {"prefill_tok_per_s", perf.at("prefill_tok_per_s")}, {"decode_tok_per_s", decode * f}});
+    boost::json::object run{{"key", "cpu-scalar-t2"},
+                            {"backend", "cpu-scalar"},
+                            {"threads", 2},
+                            {"prompt_index", 0},
+                            {"receipt", receipt},
+                            {"record", boost::json::object{{"repetitions", std::move(reps)}}}};
+    const boost::json::object sample{
+        {"bandwidth_gbs", bandwidth_gbs}, {"bandwidth_peak_gbs", bandwidth_gbs * 1.5}, {"compute_gmacs_per_thread", 2.0}};
+    if (bandwidth_gbs > 0)
+        run["probes"] = boost::json::object{{"threads", 2}, {"before", sample}, {"after", sample}};
+    const std::string path = h.dir / (name + ".summary.json");
+    write_json(path, boost::json::object{{"summary_version", 2}, {"runs", boost::json::array{std::move(run)}}});
+    return path;
+}
+
 const boost::json::object& metric(const boost::json::value& cmp, const std::string& name) {
     for (const auto& m : cmp.at("runs").at(0).at("metrics").as_array())
         if (m.at("metric").as_string() == name) return m.as_object();
@@ -112,8 +142,20 @@ BOOST_AUTO_TEST_CASE(baseline_run_measures_every_runnable_plugin_and_auto) {
     expected.push_back("auto-t2");
     BOOST_TEST(keys == expected, boost::test_tools::per_element());
     BOOST_TEST(summary.at("answers_identical").as_bool());
-    for (const auto& r : summary.at("runs").as_array())
+    for (const auto& r : summary.at("runs").as_array()) {
         BOOST_TEST(r.at("record").at("repetitions").as_array().size() == 2u);
+        // Both probes, at the run's thread count, before and after it.
+        const auto& probes = r.at("probes");
+        BOOST_TEST(probes.at("threads").to_number<int64_t>() == 2);
+        for (const char* when : {"before", "after"}) {
+            BOOST_TEST_CONTEXT(r.at("key").as_string() << " " << when) {
+                BOOST_TEST(probes.at(when).at("bandwidth_gbs").to_number<double>() > 0.1);
+                BOOST_TEST(probes.at(when).at("bandwidth_peak_gbs").to_number<double>() >=
+                           probes.at(when).at("bandwidth_gbs").to_number<double>());
+                BOOST_TEST(probes.at(when).at("compute_gmacs_per_thread").to_number<double>() > 0.01);
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(every_baseline_receipt_verifies_and_pins_the_model) {
@@ -220,6 +262,95 @@ BOOST_AUTO_TEST_CASE(compare_applies_the_noise_and_regression_thresholds) {
                        (c.factor - 1) * 100, boost::test_tools::tolerance(1e-3));
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(decode_drop_matched_by_the_bandwidth_probe_is_not_a_regression) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    // Raw decode -35%, but the machine's read bandwidth fell by the same 35%.
+    int code = -1;
+    const auto cmp = compare_json(synthetic_summary("bw-old", 1.0, 10.0, 0.02),
+                                  synthetic_summary("bw-slow-machine", 0.65, 6.5, 0.02), code);
+    BOOST_TEST_INFO(boost::json::serialize(cmp));
+    BOOST_TEST(code == kExitSame);
+    const auto& decode = metric(cmp, "decode_tok_per_s");
+    BOOST_TEST(decode.at("basis").as_string() == "bandwidth");
+    BOOST_TEST(decode.at("change_pct").to_number<double>() == -35.0, boost::test_tools::tolerance(1e-3));
+    BOOST_TEST(std::fabs(decode.at("norm_change_pct").to_number<double>()) < 1e-6);
+    BOOST_TEST(decode.at("status").as_string() == "same");
+}
+
+BOOST_AUTO_TEST_CASE(normalized_decode_drop_beyond_the_spread_is_a_regression) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    // The same raw -35% on a machine that read as fast as before.
+    int code = -1;
+    const auto cmp = compare_json(synthetic_summary("bw-old", 1.0, 10.0, 0.02),
+                                  synthetic_summary("bw-slow-code", 0.65, 10.0, 0.02), code);
+    BOOST_TEST_INFO(boost::json::serialize(cmp));
+    BOOST_TEST(code == kExitRegression);
+    const auto& decode = metric(cmp, "decode_tok_per_s");
+    BOOST_TEST(decode.at("norm_change_pct").to_number<double>() == -35.0, boost::test_tools::tolerance(1e-3));
+    BOOST_TEST(decode.at("threshold_pct").to_number<double>() == 10.0);  // 2 x 2% spread is under the floor
+    BOOST_TEST(decode.at("status").as_string() == "REGRESSION");
+    // Prefill and TTFT did not move and neither did the compute probe.
+    BOOST_TEST(metric(cmp, "prefill_tok_per_s").at("status").as_string() == "same");
+    BOOST_TEST(metric(cmp, "ttft_ms").at("status").as_string() == "same");
+}
+
+BOOST_AUTO_TEST_CASE(regression_threshold_grows_with_the_spread_of_the_repetitions) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    struct Case {
+        double spread;     // of both sides' repetitions
+        double threshold;  // clamp(2 x spread, 10%, 40%)
+        const char* status;
+        int exit_code;
+    };
+    // A normalized -25%: noise when the repetitions spread 15%, not when 2%;
+    // the ceiling keeps a 2x slowdown caught however noisy the runs.
+    const Case cases[] = {{0.02, 10.0, "REGRESSION", kExitRegression},
+                          {0.15, 30.0, "worse", kExitSame},
+                          {0.60, 40.0, "worse", kExitSame}};
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT("spread " << c.spread) {
+            int code = -1;
+            const auto cmp = compare_json(synthetic_summary("sp-old", 1.0, 10.0, c.spread),
+                                          synthetic_summary("sp-new", 0.75, 10.0, c.spread), code);
+            const auto& decode = metric(cmp, "decode_tok_per_s");
+            BOOST_TEST(decode.at("old_spread_pct").to_number<double>() == c.spread * 100,
+                       boost::test_tools::tolerance(1e-6));
+            BOOST_TEST(decode.at("threshold_pct").to_number<double>() == c.threshold,
+                       boost::test_tools::tolerance(1e-6));
+            BOOST_TEST(decode.at("status").as_string() == c.status);
+            BOOST_TEST(code == c.exit_code);
+        }
+    }
+    int code = -1;
+    const auto halved = compare_json(synthetic_summary("sp-old", 1.0, 10.0, 0.60),
+                                     synthetic_summary("sp-half", 0.5, 10.0, 0.60), code);
+    BOOST_TEST(metric(halved, "decode_tok_per_s").at("status").as_string() == "REGRESSION");
+    BOOST_TEST(code == kExitRegression);
+}
+
+BOOST_AUTO_TEST_CASE(baseline_without_probes_is_judged_raw_and_says_so) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    // OLD from before the probes: NEW's probe cannot excuse the raw -35%.
+    const std::string old_path = synthetic_summary("no-probes", 1.0, 0.0, 0.02);
+    const std::string new_path = synthetic_summary("bw-slow-machine", 0.65, 6.5, 0.02);
+    int code = -1;
+    const auto cmp = compare_json(old_path, new_path, code);
+    BOOST_TEST_INFO(boost::json::serialize(cmp));
+    BOOST_TEST(code == kExitRegression);
+    const auto& decode = metric(cmp, "decode_tok_per_s");
+    BOOST_TEST(decode.at("basis").as_string() == "raw");
+    BOOST_TEST(!decode.at("normalized").as_bool());
+    BOOST_TEST(decode.at("threshold_pct").to_number<double>() == 20.0);
+    BOOST_TEST(decode.at("status").as_string() == "REGRESSION");
+    const auto text = compare(old_path, new_path);
+    BOOST_TEST_INFO(text.out);
+    BOOST_TEST(text.out.find("warning: cpu-scalar-t2: OLD has no machine probes") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(compare_refuses_a_receipt_that_fails_verification) {

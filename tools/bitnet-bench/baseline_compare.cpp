@@ -1,37 +1,109 @@
 // SPDX-License-Identifier: MIT
 #include "baseline_compare.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
 #include "bitnet/error.hpp"
 #include "exit_codes.hpp"
+#include "stats.hpp"
+#include "text_table.hpp"
 
 namespace bitnet::bench {
 namespace {
 
-MetricChange change(const char* name, const char* label, bool higher_is_better, double old_value, double new_value) {
-    MetricChange m{name, label, higher_is_better, old_value, new_value};
-    m.change_pct = old_value != 0 ? (new_value - old_value) / old_value * 100.0 : 0.0;
-    const double worse_pct = higher_is_better ? -m.change_pct : m.change_pct;
-    if (std::fabs(m.change_pct) <= kNoisePct)
-        m.status = MetricStatus::Same;
-    else if (worse_pct > kRegressionPct)
-        m.status = MetricStatus::Regression;
-    else
-        m.status = worse_pct > 0 ? MetricStatus::Worse : MetricStatus::Better;
+MetricStatus judge(double change_pct, bool higher_is_better, double threshold_pct) {
+    const double worse_pct = higher_is_better ? -change_pct : change_pct;
+    if (std::fabs(change_pct) <= kNoisePct) return MetricStatus::Same;
+    if (worse_pct > threshold_pct) return MetricStatus::Regression;
+    return worse_pct > 0 ? MetricStatus::Worse : MetricStatus::Better;
+}
+
+double pct_change(double old_value, double new_value) {
+    return old_value != 0 ? (new_value - old_value) / old_value * 100.0 : 0.0;
+}
+
+MetricChange base_change(const char* name, const char* label, bool higher_is_better, double old_value,
+                         double new_value) {
+    MetricChange m;
+    m.name = name;
+    m.label = label;
+    m.higher_is_better = higher_is_better;
+    m.old_value = old_value;
+    m.new_value = new_value;
+    m.change_pct = pct_change(old_value, new_value);
+    return m;
+}
+
+MetricChange raw_change(const char* name, const char* label, bool higher_is_better, double old_value,
+                        double new_value) {
+    MetricChange m = base_change(name, label, higher_is_better, old_value, new_value);
+    m.basis = "raw";
+    m.threshold_pct = kRegressionPct;
+    m.status = judge(m.change_pct, higher_is_better, m.threshold_pct);
+    return m;
+}
+
+// How one metric of a run is read and normalized.
+struct MetricDef {
+    const char* name;
+    const char* label;
+    bool higher_is_better;
+    bool bandwidth;  // normalized by the bandwidth probe, else by the compute probe
+    double RunMetrics::*field;
+};
+
+constexpr MetricDef kSpeeds[] = {
+    {"decode_tok_per_s", "decode t/s", true, true, &RunMetrics::decode_tok_per_s},
+    {"prefill_tok_per_s", "prefill t/s", true, false, &RunMetrics::prefill_tok_per_s},
+    {"ttft_ms", "TTFT ms", false, false, &RunMetrics::ttft_ms},
+};
+
+// The value in units of what the machine gave the run (see the header).
+double normalize(const MetricDef& d, double value, const BaselineRun& r) {
+    const MachineProbes& p = *r.probes;
+    if (d.bandwidth) return value * static_cast<double>(r.model_size) / (p.bandwidth_gbs() * 1e9);
+    if (d.higher_is_better) return value / p.compute_gmacs();
+    return value / 1000.0 * p.compute_gmacs();
+}
+
+// (max - min) / median of the repetitions, plus the probe's drift, in percent.
+double spread_pct(const MetricDef& d, const BaselineRun& r) {
+    std::vector<double> v;
+    for (const auto& rep : r.repetitions) v.push_back(rep.*d.field);
+    double spread = 0;
+    if (v.size() > 1) {
+        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+        const double mid = median_of(v);
+        spread = mid > 0 ? (*hi - *lo) / mid : 0.0;
+    }
+    return (spread + (d.bandwidth ? r.probes->bandwidth_drift() : r.probes->compute_drift())) * 100.0;
+}
+
+MetricChange speed_change(const MetricDef& d, const BaselineRun& o, const BaselineRun& n) {
+    const double old_value = o.metrics.*d.field, new_value = n.metrics.*d.field;
+    if (!o.probes || !n.probes) return raw_change(d.name, d.label, d.higher_is_better, old_value, new_value);
+    MetricChange m = base_change(d.name, d.label, d.higher_is_better, old_value, new_value);
+    m.normalized = true;
+    m.basis = d.bandwidth ? "bandwidth" : "compute";
+    m.old_norm = normalize(d, old_value, o);
+    m.new_norm = normalize(d, new_value, n);
+    m.norm_change_pct = pct_change(m.old_norm, m.new_norm);
+    m.old_spread_pct = spread_pct(d, o);
+    m.new_spread_pct = spread_pct(d, n);
+    m.threshold_pct =
+        std::clamp(kSpreadFactor * std::max(m.old_spread_pct, m.new_spread_pct), kFloorPct, kCeilingPct);
+    m.status = judge(m.norm_change_pct, d.higher_is_better, m.threshold_pct);
     return m;
 }
 
 RunComparison compare_run(const BaselineRun& o, const BaselineRun& n) {
     RunComparison c;
     c.key = n.key;
-    c.metrics = {
-        change("decode_tok_per_s", "decode t/s", true, o.metrics.decode_tok_per_s, n.metrics.decode_tok_per_s),
-        change("prefill_tok_per_s", "prefill t/s", true, o.metrics.prefill_tok_per_s, n.metrics.prefill_tok_per_s),
-        change("ttft_ms", "TTFT ms", false, o.metrics.ttft_ms, n.metrics.ttft_ms),
-        change("peak_rss_bytes", "peak RSS MB", false, o.metrics.peak_rss_bytes, n.metrics.peak_rss_bytes),
-    };
+    for (const auto& d : kSpeeds) c.metrics.push_back(speed_change(d, o, n));
+    c.metrics.push_back(
+        raw_change("peak_rss_bytes", "peak RSS MB", false, o.metrics.peak_rss_bytes, n.metrics.peak_rss_bytes));
     std::set<std::string> ops;
     for (const auto& [op, k] : o.selected) ops.insert(op);
     for (const auto& [op, k] : n.selected) ops.insert(op);
@@ -104,6 +176,11 @@ Comparison compare_baselines(const BaselineSet& old_set, const BaselineSet& new_
             continue;
         }
         c.runs.push_back(compare_run(*o, n));
+        if (!o->probes || !n.probes)
+            c.warnings.push_back(n.key + ": " + (!o->probes ? "OLD" : "NEW") +
+                                 " has no machine probes (bare receipts or a summary before version 2): its "
+                                 "speeds are judged raw, more than " + format("%.0f%%", kRegressionPct) +
+                                 " worse is a regression");
         if (o->cpu_brand != n.cpu_brand)
             c.warnings.push_back(n.key + ": measured on another CPU (\"" + o->cpu_brand + "\" vs \"" + n.cpu_brand +
                                  "\"): speed changes may be the machine's");

@@ -2,7 +2,21 @@
 // `bitnet-bench baseline compare OLD NEW`: per run (plugin, threads, prompt) and
 // metric, the change from OLD to NEW, the kernels that changed, and whether the
 // generated ids are identical, old to new and across the runs of one prompt.
-// Thresholds as BitNet-rs: within ±5% is noise, more than 20% worse a regression.
+//
+// The machines are shared VMs whose speed moves by tens of percent with their
+// neighbours, so speeds are judged against what the machine gave each run (the
+// probes `baseline run` records around it, machine_probes.hpp):
+//   decode tok/s  as a fraction of the bandwidth limit:
+//                 tok/s x model bytes / (read GB/s x 1e9)
+//   prefill tok/s per int8 GMAC/s of the compute probe (all threads)
+//   TTFT          in probe GMACs: TTFT s x GMAC/s
+// A normalized metric regresses when it is worse than OLD's by more than
+//   clamp(2 x max(spread OLD, spread NEW), 10%, 40%)
+// where a side's spread is (max - min) / median of its repetitions plus the
+// drift of its probe (|before - after| / mean). Within ±5% is noise either way.
+// Peak RSS, and every metric of a pair where a side has no probes (bare receipts,
+// summaries before version 2), are judged raw as before: more than 20% worse
+// regresses; the comparison then says so in its warnings.
 #pragma once
 
 #include <string>
@@ -21,7 +35,13 @@ struct MetricChange {
     bool higher_is_better{true};
     double old_value{0};
     double new_value{0};
-    double change_pct{0};    // (new - old) / old
+    double change_pct{0};    // (new - old) / old, raw values
+    bool normalized{false};  // judged on the normalized values below, else on change_pct
+    std::string basis;       // "bandwidth", "compute" or "raw"
+    double old_norm{0}, new_norm{0};
+    double norm_change_pct{0};
+    double old_spread_pct{0}, new_spread_pct{0};
+    double threshold_pct{0};  // worse than this is a regression
     MetricStatus status{MetricStatus::Same};
 };
 

@@ -13,6 +13,7 @@
 #include "cpu_class.hpp"
 #include "exit_codes.hpp"
 #include "json_io.hpp"
+#include "machine_probes.hpp"
 #include "model_source.hpp"
 #include "process_facts.hpp"
 #include "spawn.hpp"
@@ -74,11 +75,19 @@ int run_baseline(const BaselineRunOptions& o) {
                 for (const auto& d : o.plugin_dirs) args.insert(args.end(), {"--plugin-dir", d});
                 if (o.repetitions) args.insert(args.end(), {"--repetitions", std::to_string(*o.repetitions)});
                 std::cerr << "bitnet-bench: baseline " << key << "\n";
+                // The probes bracket the run, at its thread count, so they see
+                // the machine state it saw; in this process, so the run's peak
+                // RSS stays its own.
+                MachineProbes probes;
+                probes.threads = threads;
+                probes.before = probe_machine(threads);
                 if (const int rc = run_program(self, args); rc != 0)
                     throw Error("baseline run " + key + " failed (exit " + std::to_string(rc) + ")");
+                probes.after = probe_machine(threads);
                 BaselineRun r = load_baseline_set(receipt.string()).runs.front();  // verifies it
                 r.key = key;
                 r.prompt_index = static_cast<int64_t>(p);
+                r.probes = probes;
                 json::value rec = read_json_file(record.string());
                 fs::remove(record);
                 runs.push_back(json::object{{"key", key},
@@ -86,6 +95,7 @@ int run_baseline(const BaselineRunOptions& o) {
                                             {"threads", threads},
                                             {"prompt_index", p},
                                             {"receipt", receipt.filename().string()},
+                                            {"probes", probes_json(probes)},
                                             {"record", std::move(rec)}});
                 loaded.push_back(std::move(r));
             }
@@ -97,7 +107,7 @@ int run_baseline(const BaselineRunOptions& o) {
             if (r.prompt_index == s.prompt_index && r.generated_ids != s.generated_ids) identical = false;
 
     json::object summary{
-        {"summary_version", 1},
+        {"summary_version", 2},
         {"created", receipt::utc_timestamp_now()},
         {"build_commit", build_commit()},
         {"cpu_class", cpu.name()},
@@ -115,12 +125,15 @@ int run_baseline(const BaselineRunOptions& o) {
         {"runs", std::move(runs)}};
     write_json_file((out / "summary.json").string(), summary);
 
-    TextTable t({"run", "prefill t/s", "decode t/s", "TTFT ms", "peak RSS MB", "generated ids"});
+    TextTable t({"run", "prefill t/s", "decode t/s", "TTFT ms", "peak RSS MB", "read GB/s", "int8 GMAC/s/thread",
+                 "generated ids"});
     for (const auto& r : loaded) {
         const auto first = std::find_if(loaded.begin(), loaded.end(),
                                         [&](const BaselineRun& s) { return s.prompt_index == r.prompt_index; });
         t.add_row({r.key, format("%.2f", r.metrics.prefill_tok_per_s), format("%.2f", r.metrics.decode_tok_per_s),
                    format("%.1f", r.metrics.ttft_ms), format("%.1f", r.metrics.peak_rss_bytes / 1e6),
+                   format("%.2f", r.probes->bandwidth_gbs()),
+                   format("%.2f", r.probes->compute_gmacs() / static_cast<double>(r.probes->threads)),
                    std::to_string(r.generated_ids.size()) +
                        (r.generated_ids == first->generated_ids ? " (same as " + first->key + ")"
                                                                 : " (DIFFER from " + first->key + ")")});

@@ -47,6 +47,23 @@ BaselineRun read_receipt(const std::string& path) {
     return r;
 }
 
+std::vector<RunMetrics> read_repetitions(const json::object& record, const std::string& where) {
+    std::vector<RunMetrics> reps;
+    if (!record.contains("repetitions")) return reps;
+    const auto& a = field(record, "repetitions", where);
+    if (!a.is_array()) throw Error(where + ": record.repetitions must be an array");
+    for (const auto& v : a.get_array()) {
+        if (!v.is_object()) throw Error(where + ": every repetition must be an object");
+        const auto& o = v.get_object();
+        RunMetrics m;
+        m.prefill_tok_per_s = number_field(o, "prefill_tok_per_s", where + ": repetition");
+        m.decode_tok_per_s = number_field(o, "decode_tok_per_s", where + ": repetition");
+        m.ttft_ms = number_field(o, "ttft_ms", where + ": repetition");
+        reps.push_back(m);
+    }
+    return reps;
+}
+
 BaselineSet read_summary(const std::string& path, const json::object& root) {
     BaselineSet set;
     set.source = path;
@@ -61,6 +78,9 @@ BaselineSet read_summary(const std::string& path, const json::object& root) {
         BaselineRun r = read_receipt((receipt.is_absolute() ? receipt : dir / receipt).string());
         r.key = string_field(run, "key", path + ": run");
         if (run.contains("prompt_index")) r.prompt_index = int_field(run, "prompt_index", path + ": run");
+        const std::string where = path + ": run " + r.key;
+        if (run.contains("record")) r.repetitions = read_repetitions(object_field(run, "record", where), where);
+        r.probes = read_probes(run, where);
         set.runs.push_back(std::move(r));
     }
     return set;

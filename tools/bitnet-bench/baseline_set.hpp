@@ -3,14 +3,19 @@
 // (what `baseline run` writes), a summary file, a directory of receipts, or one
 // receipt. Every receipt is verified on load, so a baseline that would not pass
 // `bitnet-receipt verify` (zero speeds, mock kernels, bad hashes) is refused.
+// A summary also gives every repetition's speeds and, since summary_version 2,
+// the machine probes of each run.
 #pragma once
 
 #include <boost/json/value.hpp>
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "machine_probes.hpp"
 
 namespace bitnet::bench {
 
@@ -27,7 +32,9 @@ struct BaselineRun {
     int64_t threads{0};
     int64_t prompt_index{0};
     std::string receipt_path;
-    RunMetrics metrics;
+    RunMetrics metrics;                 // the receipt's: median timings
+    std::vector<RunMetrics> repetitions;  // from the summary (no peak RSS); empty for bare receipts
+    std::optional<MachineProbes> probes;  // from the summary; none before summary_version 2
     std::map<std::string, std::string> selected;  // op -> kernel ID
     std::vector<int32_t> generated_ids;
     std::string model_sha256;

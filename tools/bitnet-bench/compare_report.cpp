@@ -39,15 +39,25 @@ std::string verdict(const Comparison& c) {
 }
 
 TextTable metric_table(const Comparison& c) {
-    TextTable t({"run", "metric", "old", "new", "change", "status"});
+    TextTable t({"run", "metric", "old", "new", "change", "per", "old norm", "new norm", "norm change", "spread o/n",
+                 "threshold", "status"});
     for (const auto& r : c.runs) {
-        for (const auto& m : r.metrics)
-            t.add_row({r.key, m.label, value_text(m, m.old_value), value_text(m, m.new_value),
-                       format("%+.1f%%", m.change_pct), status_name(m.status)});
-        t.add_row({r.key, "answers", "", "", "", ids_text(r)});
+        for (const auto& m : r.metrics) {
+            std::vector<std::string> row{r.key, m.label, value_text(m, m.old_value), value_text(m, m.new_value),
+                                         format("%+.1f%%", m.change_pct)};
+            if (m.normalized)
+                row.insert(row.end(), {m.basis, format("%.4g", m.old_norm), format("%.4g", m.new_norm),
+                                       format("%+.1f%%", m.norm_change_pct),
+                                       format("%.1f/%.1f%%", m.old_spread_pct, m.new_spread_pct)});
+            else
+                row.insert(row.end(), {"raw", "", "", "", ""});
+            row.insert(row.end(), {format("%.1f%%", m.threshold_pct), status_name(m.status)});
+            t.add_row(row);
+        }
+        t.add_row({r.key, "answers", "", "", "", "", "", "", "", "", "", ids_text(r)});
         for (const auto& k : r.kernels)
             t.add_row({r.key, "kernel " + k.op, k.old_kernel.empty() ? "(none)" : k.old_kernel,
-                       k.new_kernel.empty() ? "(none)" : k.new_kernel, "", "changed"});
+                       k.new_kernel.empty() ? "(none)" : k.new_kernel, "", "", "", "", "", "", "", "changed"});
     }
     return t;
 }
@@ -79,10 +89,22 @@ json::value comparison_json(const Comparison& c) {
     for (const auto& r : c.runs) {
         json::array metrics, kernels;
         for (const auto& m : r.metrics)
-            metrics.push_back(json::object{{"metric", m.name},         {"label", m.label},
-                                           {"higher_is_better", m.higher_is_better},
-                                           {"old", m.old_value},        {"new", m.new_value},
-                                           {"change_pct", m.change_pct}, {"status", status_name(m.status)}});
+        {
+            json::object o{{"metric", m.name},         {"label", m.label},
+                           {"higher_is_better", m.higher_is_better},
+                           {"old", m.old_value},        {"new", m.new_value},
+                           {"change_pct", m.change_pct}, {"basis", m.basis},
+                           {"normalized", m.normalized}, {"threshold_pct", m.threshold_pct},
+                           {"status", status_name(m.status)}};
+            if (m.normalized) {
+                o["old_norm"] = m.old_norm;
+                o["new_norm"] = m.new_norm;
+                o["norm_change_pct"] = m.norm_change_pct;
+                o["old_spread_pct"] = m.old_spread_pct;
+                o["new_spread_pct"] = m.new_spread_pct;
+            }
+            metrics.push_back(std::move(o));
+        }
         for (const auto& k : r.kernels)
             kernels.push_back(json::object{{"op", k.op}, {"old", k.old_kernel}, {"new", k.new_kernel}});
         json::object o{{"key", r.key},
@@ -101,7 +123,11 @@ json::value comparison_json(const Comparison& c) {
     };
     return json::object{{"old", c.old_source},
                         {"new", c.new_source},
-                        {"thresholds", json::object{{"noise_pct", kNoisePct}, {"regression_pct", kRegressionPct}}},
+                        {"thresholds", json::object{{"noise_pct", kNoisePct},
+                                                    {"regression_pct", kRegressionPct},
+                                                    {"floor_pct", kFloorPct},
+                                                    {"spread_factor", kSpreadFactor},
+                                                    {"ceiling_pct", kCeilingPct}}},
                         {"runs", std::move(runs)},
                         {"only_in_old", strings(c.only_in_old)},
                         {"only_in_new", strings(c.only_in_new)},
@@ -120,8 +146,12 @@ void print_comparison(const Comparison& c, OutputFormat style, std::ostream& out
     const bool md = style == OutputFormat::Markdown;
     out << (md ? "**baseline compare**: OLD `" : "baseline compare: OLD ") << c.old_source << (md ? "` vs NEW `" : " vs NEW ")
         << c.new_source << (md ? "`\n\n" : "\n");
-    out << format("thresholds: within ±%.0f%% is noise, more than %.0f%% worse is a regression\n\n", kNoisePct,
-                  kRegressionPct);
+    out << format("judged per machine: decode t/s as a fraction of the bandwidth probe's limit, prefill t/s and "
+                  "TTFT per int8 GMAC/s of the compute probe (\"per\"); a regression is a normalized change worse "
+                  "than max(%.0f%%, %.0f x the larger spread of OLD's and NEW's repetitions plus probe drift), at "
+                  "most %.0f%%; peak RSS and runs without probes: raw, worse than %.0f%%; within ±%.0f%% is "
+                  "noise\n\n",
+                  kFloorPct, kSpreadFactor, kCeilingPct, kRegressionPct, kNoisePct);
     const auto t = metric_table(c);
     if (md)
         t.print_markdown(out);
