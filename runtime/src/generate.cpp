@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "bitnet/error.hpp"
-#include "bitnet/stop.hpp"
+#include "bitnet/token_step.hpp"
 
 namespace bitnet {
 namespace {
@@ -38,11 +38,9 @@ GenerateResult generate(Engine& engine, model::Session& session, const std::vect
                     std::to_string(session.context_size()) + " tokens" +
                     (session.position() ? " (" + std::to_string(session.position()) + " already used)" : ""));
 
-    sampling::Sampler sampler(options.sampling);
-    for (int32_t id : prompt_ids) sampler.accept(id);
-    sampling::StopMatcher stops(options.stop_strings);
-    sampling::StopIdSet stop_ids(options.stop_ids);
     const auto& tok = engine.tokenizer();
+    const int64_t limit = options.n_predict < 0 ? session.context_size() : options.n_predict;
+    TokenStep step(tok, options, prompt_ids, limit);
     auto emit = [&](std::string_view text) { return text.empty() || !on_text || on_text(text); };
 
     auto start = std::chrono::steady_clock::now();
@@ -51,36 +49,19 @@ GenerateResult generate(Engine& engine, model::Session& session, const std::vect
     if (options.keep_first_logits) r.first_logits.assign(logits.begin(), logits.end());
 
     auto decode_start = start;
-    const int64_t limit = options.n_predict < 0 ? session.context_size() : options.n_predict;
-    for (int64_t i = 0; i < limit; ++i) {
-        int32_t id = sampler.sample(logits);
-        sampler.accept(id);
-        if (i == 0) r.first_token_ms = ms_since(start);
-        if (stop_ids.contains(id) || (!options.ignore_eos && tok.is_end_of_generation(id))) {
-            r.stop = stop_ids.contains(id) ? StopReason::StopId : StopReason::EndOfGeneration;
-            r.stop_id = id;
-            break;
-        }
-        r.generated.push_back(id);
-        auto step = stops.feed(tok.token_to_piece(id));
-        if (!emit(step.emit)) {
-            r.stop = StopReason::Caller;
-            break;
-        }
-        if (step.stopped) {
-            r.stop = StopReason::StopString;
-            break;
-        }
-        if (i + 1 == limit) break;
-        if (session.position() >= session.context_size()) {
-            r.stop = StopReason::Context;
-            break;
-        }
-        if (i == 0) decode_start = std::chrono::steady_clock::now();
-        int32_t one[1] = {id};
+    while (!step.done()) {
+        auto next = step.next(logits, session.position() < session.context_size());
+        if (step.steps() == 1) r.first_token_ms = ms_since(start);
+        if (!emit(next.text)) step.cancel();
+        if (step.done()) break;
+        if (step.steps() == 1) decode_start = std::chrono::steady_clock::now();
+        int32_t one[1] = {next.id};
         logits = session.eval(one);
     }
-    if (!stops.stopped()) emit(stops.flush());
+    emit(step.flush());
+    r.generated = step.generated();
+    r.stop = step.stop();
+    r.stop_id = step.stop_id();
     if (r.generated.size() > 1) r.decode_ms = ms_since(decode_start);
     return r;
 }

@@ -4,18 +4,10 @@
 #include <iostream>
 #include <string>
 
+#include "bitnet/chat_template.hpp"
+
 namespace bitnet::cli {
 namespace {
-
-constexpr const char* kEndOfTurn = "<|eot_id|>";
-
-// "System: ...<|eot_id|>User: ...<|eot_id|>Assistant: " as in the model card.
-std::string format_turn(const std::string& system, const std::string& user, bool first) {
-    std::string text;
-    if (first && !system.empty()) text += "System: " + system + kEndOfTurn;
-    text += "User: " + user + kEndOfTurn + "Assistant: ";
-    return text;
-}
 
 void add_into(GenerateResult& total, const GenerateResult& turn) {
     total.prompt_ids.insert(total.prompt_ids.end(), turn.prompt_ids.begin(), turn.prompt_ids.end());
@@ -33,20 +25,14 @@ GenerateResult run_chat(Engine& engine, model::Session& session, const RunOption
                         std::ostream& out) {
     const auto& tok = engine.tokenizer();
     GenerateOptions gen = options.generate;
-    // The turn ends at the end-of-turn marker, as a token or, in vocabularies
-    // without it, as text.
-    auto eot = tok.encode(kEndOfTurn, {.add_bos = false, .parse_special = true});
-    if (eot.size() == 1)
-        gen.stop_ids.push_back(eot[0]);
-    else
-        gen.stop_strings.push_back(kEndOfTurn);
+    chat::add_end_of_turn_stop(tok, gen);
 
     GenerateResult total;
     std::vector<int32_t> carry;  // an end-of-turn id sampled last turn, not yet evaluated
     bool first = true;
     for (std::string line; (std::cerr << "> ").flush(), std::getline(in, line);) {
         if (line.empty()) continue;
-        auto ids = tok.encode(format_turn(options.system_prompt, line, first),
+        auto ids = tok.encode(chat::format_turn(options.system_prompt, line, first),
                               {.add_bos = first, .parse_special = options.parse_special});
         ids.insert(ids.begin(), carry.begin(), carry.end());
         carry.clear();

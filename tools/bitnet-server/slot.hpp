@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// A slot: one session (its own KV cache) and the request generating in it.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "bitnet/session.hpp"
+#include "bitnet/token_step.hpp"
+#include "job.hpp"
+
+namespace bitnet::server {
+
+struct Slot {
+    Slot(const model::Model& model, kernels::Dispatcher& dispatcher, int64_t n_ctx) : session(model, dispatcher, n_ctx) {}
+
+    model::Session session;
+    std::shared_ptr<Job> job;        // null: free
+    std::optional<TokenStep> step;
+    int32_t pending{-1};             // the sampled id decode_step evaluates next
+    std::span<const float> logits;   // after the last evaluation, owned by session
+
+    std::vector<int32_t> prompt_ids;
+    std::chrono::steady_clock::time_point started, decode_started;
+    double prefill_ms{0}, first_token_ms{0};
+};
+
+// Advances every slot by one token: evaluates slot->pending at the end of its own
+// session and points slot->logits at the logits that follow. Each slot's logits
+// depend only on its own session. Throws bitnet::Error as Session::eval does.
+void decode_step(std::span<Slot* const> slots);
+
+}  // namespace bitnet::server
