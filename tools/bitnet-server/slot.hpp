@@ -28,9 +28,10 @@ struct Slot {
     double prefill_ms{0}, first_token_ms{0};
 };
 
-// Advances every slot by one token: evaluates slot->pending at the end of its own
-// session and points slot->logits at the logits that follow. Each slot's logits
-// depend only on its own session. Throws bitnet::Error as Session::eval does.
+// Advances every slot by one token in one batched forward pass: slot->pending
+// goes at the end of the slot's own session and slot->logits points at the
+// logits that follow, bitwise those of the slot alone. Throws bitnet::Error as
+// Session::decode_batch does, before any slot moves.
 void decode_step(std::span<Slot* const> slots);
 
 }  // namespace bitnet::server
