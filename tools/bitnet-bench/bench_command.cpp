@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "                    [--head-precision f16|q8[,..]] [--mmap 0|1] [--receipt-dir DIR] [--output text|json|md]\n"
     "       bitnet-bench bandwidth [-t 1,2] [--size-mb 1024] [--passes 3] [--output text|json|md]\n"
     "       bitnet-bench baseline run|compare|cpu-class ...   (bitnet-bench baseline --help)\n"
+    "       bitnet-bench server [--port P] [-c CLIENTS] [--requests N] [-n TOKENS]   (load test of a server)\n"
     "\n"
     "Runs llama-bench's two tests for every backend x head precision x thread count:\n"
     "pp N evaluates N prompt tokens as one batch; tg N generates N tokens one at a time\n"

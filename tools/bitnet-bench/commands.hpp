@@ -9,5 +9,6 @@ namespace bitnet::bench {
 int bench_command(int argc, char** argv);
 int bandwidth_command(int argc, char** argv);
 int baseline_command(int argc, char** argv);
+int server_load_command(int argc, char** argv);
 
 }  // namespace bitnet::bench

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     try {
         const std::string sub = argc > 1 ? argv[1] : "";
         if (sub == "bandwidth") return bitnet::bench::bandwidth_command(argc - 1, argv + 1);
+        if (sub == "server") return bitnet::bench::server_load_command(argc - 1, argv + 1);
         if (sub == "baseline") return bitnet::bench::baseline_command(argc - 1, argv + 1);
         return bitnet::bench::bench_command(argc, argv);
     } catch (const boost::program_options::error& e) {
