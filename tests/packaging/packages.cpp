@@ -14,6 +14,8 @@
 #include <set>
 #include <sstream>
 
+#include "../server/http_client.hpp"
+#include "../server/server_process.hpp"
 #include "reference_data.hpp"
 #include "run_command.hpp"
 
@@ -248,6 +250,34 @@ BOOST_AUTO_TEST_CASE(lintian_reports_no_errors) {
     }
     BOOST_TEST(errors.empty());
     BOOST_TEST(copyright.empty());
+}
+
+BOOST_AUTO_TEST_CASE(runtime_deb_ships_the_server_as_a_systemd_service_not_enabled) {
+    require_packages();
+    const fs::path rt = kWork / "x" / kRuntime;
+    BOOST_TEST(fs::is_regular_file(rt / "usr/bin/bitnet-server"));
+    std::ifstream unit_in(rt / "lib/systemd/system/bitnet-server.service");
+    const std::string unit{std::istreambuf_iterator<char>(unit_in), {}};
+    for (const char* line : {"DynamicUser=yes", "ProtectSystem=strict", "NoNewPrivileges=yes",
+                             "EnvironmentFile=/etc/default/bitnet-server", "ExecStart=/usr/bin/bitnet-server "})
+        BOOST_TEST(unit.find(line) != std::string::npos, line);
+    BOOST_TEST(fs::is_regular_file(rt / "etc/default/bitnet-server"));
+    // A conffile, and no maintainer script enables or starts the unit.
+    auto conffiles = run_tool("dpkg-deb", {"-I", Packages::debs.at(kRuntime).string(), "conffiles"});
+    BOOST_TEST(conffiles.out.find("/etc/default/bitnet-server") != std::string::npos, conffiles.out);
+    for (const char* script : {"postinst", "postrm"}) {
+        auto text = run_tool("dpkg-deb", {"-I", Packages::debs.at(kRuntime).string(), script});
+        BOOST_TEST(text.out.find("systemctl") == std::string::npos, script);
+        BOOST_TEST(text.out.find("deb-systemd-helper") == std::string::npos, script);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(extracted_server_answers_health_on_the_demo_model) {
+    require_packages();
+    const auto binary = (kWork / "root" / "usr/bin/bitnet-server").string();
+    bitnet::test::ServerProcess server({}, {}, {}, binary);
+    const auto health = bitnet::test::get(server.port(), "/health");
+    BOOST_TEST(health.status == 200u, health.body);
 }
 
 BOOST_AUTO_TEST_CASE(packages_say_the_licence_is_mit) {

@@ -26,9 +26,11 @@ inline std::string demo_model() { return std::string(BITNET_TEST_MODEL_DIR) + "/
 
 class ServerProcess {
 public:
+    // binary: the bitnet-server to start (default: the build tree's).
     explicit ServerProcess(std::vector<std::string> extra = {}, std::vector<std::string> env_add = {},
-                           Headers health_headers = {}) {
-        std::vector<std::string> args{std::string(BITNET_TEST_BIN_DIR) + "/bitnet-server", "-m", demo_model(),
+                           Headers health_headers = {}, std::string binary = {}) {
+        if (binary.empty()) binary = std::string(BITNET_TEST_BIN_DIR) + "/bitnet-server";
+        std::vector<std::string> args{binary, "-m", demo_model(),
                                       "--port", "0", "-t", "1"};
         args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char*> argv;
