@@ -42,6 +42,13 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_4xx_and_the_server_keeps_serving) {
     json::object zero = kGood;
     zero["max_tokens"] = 0;
     expect_error_then_good(p, 400, post(p, "/v1/completions", zero), "max_tokens 0");
+    for (const char* key : {"frequency_penalty", "presence_penalty"}) {
+        json::object penalty = kGood;
+        penalty[key] = 2.5;
+        auto reply = post(p, "/v1/completions", penalty);
+        if (reply.status == 400u) BOOST_TEST(reply.json().at("error").at("param").as_string() == key);
+        expect_error_then_good(p, 400, reply, std::string(key) + " 2.5");
+    }
     json::object no_messages{{"messages", "hi"}};
     expect_error_then_good(p, 400, post(p, "/v1/chat/completions", no_messages), "messages as a string");
     std::string long_prompt;

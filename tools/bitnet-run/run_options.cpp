@@ -27,7 +27,9 @@ RunOptions parse_run_options(int argc, char** argv) {
         ("top-p", po::value(&s.top_p)->default_value(0.95f), "top-p (1: off)")
         ("min-p", po::value(&s.min_p)->default_value(0.05f), "min-p (0: off)")
         ("repeat-penalty", po::value(&s.repeat_penalty)->default_value(1.0f), "repetition penalty (1: off)")
-        ("repeat-last-n", po::value(&s.repeat_last_n)->default_value(64), "tokens the repetition penalty looks back over (-1: all)")
+        ("frequency-penalty", po::value(&s.frequency_penalty)->default_value(0.0f), "subtract this times an id's count in the window from its logit, in [-2, 2] (0: off)")
+        ("presence-penalty", po::value(&s.presence_penalty)->default_value(0.0f), "subtract this from the logit of an id in the window, in [-2, 2] (0: off)")
+        ("repeat-last-n", po::value(&s.repeat_last_n)->default_value(64), "tokens the penalties look back over (-1: all)")
         ("seed", po::value(&s.seed), "random seed (default: BITNET_SEED, else from the clock)")
         ("ignore-eos", po::bool_switch(&r.generate.ignore_eos), "keep generating through end-of-generation tokens")
         ("stop", po::value(&r.generate.stop_strings)->composing(), "stop when the text contains this string (repeatable)")
@@ -68,6 +70,8 @@ RunOptions parse_run_options(int argc, char** argv) {
         throw Error("--pre-tokenizer must be default or llama-bpe, not '" + r.pre_tokenizer + "'");
     if (s.min_p < 0.0f || s.min_p > 1.0f) throw Error("--min-p must be in [0, 1]");
     if (s.repeat_penalty <= 0.0f) throw Error("--repeat-penalty must be positive");
+    if (!(s.frequency_penalty >= -2.0f && s.frequency_penalty <= 2.0f)) throw Error("--frequency-penalty must be in [-2, 2]");
+    if (!(s.presence_penalty >= -2.0f && s.presence_penalty <= 2.0f)) throw Error("--presence-penalty must be in [-2, 2]");
     if (r.engine.threads > 1024) throw Error("--threads " + std::to_string(r.engine.threads) + " is too many");
     if (r.n_ctx < 0) throw Error("--ctx-size must not be negative");
     if (s.top_p <= 0.0f || s.top_p > 1.0f) throw Error("--top-p must be in (0, 1]");
