@@ -197,3 +197,31 @@ BOOST_AUTO_TEST_CASE(unknown_option_is_a_one_line_error) {
     BOOST_TEST(r.err.find("error: ") == 0, r.err);
     BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
 }
+
+BOOST_AUTO_TEST_CASE(frequency_and_presence_penalties_change_greedy_text_and_are_in_the_receipt) {
+    const std::vector<std::string> base{"-m", kModel, "-p", "Once upon a time", "--temp", "0", "-n", "48"};
+    auto plain = run_command(kRun, base, kCleanEnv);
+    BOOST_REQUIRE_MESSAGE(plain.exit_code == 0, plain.err);
+    const auto dir = temp_dir("penalties");
+    auto args = base;
+    for (std::string a : {"--frequency-penalty", "1.5", "--presence-penalty", "0.5", "--receipt"}) args.push_back(a);
+    args.push_back((dir / "receipt.json").string());
+    auto penalized = run_command(kRun, args, kCleanEnv);
+    BOOST_REQUIRE_MESSAGE(penalized.exit_code == 0, penalized.err);
+    BOOST_TEST(penalized.out != plain.out, "a 1.5 frequency penalty left the greedy story as it was:\n" << plain.out);
+    const auto receipt = boost::json::parse(bitnet::test::read_file_text(dir / "receipt.json"));
+    const auto& sampling = receipt.at("settings").at("sampling");
+    BOOST_TEST(sampling.at("frequency_penalty").to_number<double>() == 1.5);
+    BOOST_TEST(sampling.at("presence_penalty").to_number<double>() == 0.5);
+    auto verify = run_command(std::string(BITNET_TEST_BIN_DIR) + "/bitnet-receipt", {"verify", (dir / "receipt.json").string()});
+    BOOST_TEST(verify.exit_code == 0, verify.out << verify.err);
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(penalty_outside_minus_two_to_two_is_a_one_line_error) {
+    for (const char* option : {"--frequency-penalty", "--presence-penalty"}) {
+        auto r = run_command(kRun, {"-m", kModel, "-p", "x", option, "2.5"}, kCleanEnv);
+        BOOST_TEST(r.exit_code == 1, option);
+        BOOST_TEST(r.err == "error: " + std::string(option) + " must be in [-2, 2]\n");
+    }
+}

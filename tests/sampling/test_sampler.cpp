@@ -40,6 +40,25 @@ std::map<int32_t, int> histogram(Sampler& s, const std::vector<float>& logits, i
     return counts;
 }
 
+// The logit id k has after the penalties, found by greedy duels against a
+// competitor (an id never accepted) whose logit is bisected: id k wins ties, so
+// it wins while the competitor is at or below its penalized logit.
+float penalized_logit(const std::vector<float>& logits, const std::vector<int32_t>& window, SamplingParams p,
+                      size_t k) {
+    p.temperature = 0.0f;
+    double lo = -100.0, hi = 100.0;
+    for (int i = 0; i < 60; ++i) {
+        const double mid = (lo + hi) / 2;
+        std::vector<float> duel(logits.size() + 1, -INFINITY);
+        duel[k] = logits[k];
+        duel.back() = static_cast<float>(mid);
+        Sampler s(p);
+        for (int32_t id : window) s.accept(id);
+        (s.sample(duel) == static_cast<int32_t>(k) ? lo : hi) = mid;
+    }
+    return static_cast<float>(lo);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(greedy_picks_argmax_and_lowest_id_on_ties) {
@@ -185,6 +204,62 @@ BOOST_AUTO_TEST_CASE(repetition_penalty_only_sees_the_last_n_accepted_ids) {
     BOOST_TEST(off.sample(logits) == 0, "repeat_last_n 0 still penalised");
 }
 
+BOOST_AUTO_TEST_CASE(frequency_and_presence_penalties_subtract_count_times_f_plus_p) {
+    const std::vector<float> logits{1.0f, 2.0f, -0.5f, 3.0f};
+    const std::vector<int32_t> window{0, 0, 0, 2, 3};  // counts: 3, 0, 1, 1
+    struct Case {
+        float repeat, frequency, presence;
+        std::vector<float> expected;
+    };
+    for (const Case& c : {
+             Case{1.0f, 0.5f, 0.0f, {-0.5f, 2.0f, -1.0f, 2.5f}},
+             Case{1.0f, 0.0f, 0.25f, {0.75f, 2.0f, -0.75f, 2.75f}},
+             Case{1.0f, 0.5f, 0.25f, {-0.75f, 2.0f, -1.25f, 2.25f}},
+             Case{1.0f, -0.5f, -0.25f, {2.75f, 2.0f, 0.25f, 3.75f}},  // negative: repeats favoured
+             // The repeat penalty scales first, then the OpenAI penalties subtract.
+             Case{2.0f, 0.5f, 0.25f, {-1.25f, 2.0f, -1.75f, 0.75f}},
+         }) {
+        SamplingParams p = plain(0.0f);
+        p.repeat_last_n = -1;
+        p.repeat_penalty = c.repeat;
+        p.frequency_penalty = c.frequency;
+        p.presence_penalty = c.presence;
+        for (size_t k = 0; k < logits.size(); ++k) {
+            const float got = penalized_logit(logits, window, p, k);
+            BOOST_TEST(std::fabs(got - c.expected[k]) < 1e-4f, "repeat " << c.repeat << " frequency " << c.frequency
+                                                                         << " presence " << c.presence << ": id " << k
+                                                                         << " has " << got << ", expected "
+                                                                         << c.expected[k]);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(frequency_and_presence_penalties_only_count_the_last_n_accepted_ids) {
+    SamplingParams p = plain(0.0f);
+    p.frequency_penalty = 0.5f;
+    p.presence_penalty = 0.25f;
+    p.repeat_last_n = 3;
+    // The window keeps 0, 2, 3: id 0 counts once, not three times.
+    const std::vector<float> logits{1.0f, 2.0f, -0.5f, 3.0f};
+    BOOST_TEST(std::fabs(penalized_logit(logits, {0, 0, 0, 2, 3}, p, 0) - 0.25f) < 1e-4f);
+    p.repeat_last_n = 0;
+    BOOST_TEST(std::fabs(penalized_logit(logits, {0, 0, 0, 2, 3}, p, 0) - 1.0f) < 1e-4f, "no window, no penalty");
+}
+
+BOOST_AUTO_TEST_CASE(frequency_penalty_turns_a_greedy_repeat_away) {
+    SamplingParams p = plain(0.0f);
+    p.frequency_penalty = 0.4f;
+    Sampler s(p);
+    const std::vector<float> logits{3.0f, 2.0f};
+    // 3.0, 2.6, 2.2, then 1.8 < 2.0: id 0 three times, then id 1.
+    std::vector<int32_t> drawn;
+    for (int i = 0; i < 4; ++i) {
+        drawn.push_back(s.sample(logits));
+        s.accept(drawn.back());
+    }
+    BOOST_TEST(drawn == (std::vector<int32_t>{0, 0, 0, 1}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(rejects_unusable_logits_and_parameters) {
     Sampler s(plain(1.0f));
     BOOST_CHECK_THROW(s.sample(std::vector<float>{}), bitnet::Error);
@@ -192,6 +267,12 @@ BOOST_AUTO_TEST_CASE(rejects_unusable_logits_and_parameters) {
     BOOST_CHECK_THROW(s.sample(std::vector<float>{1.0f, NAN}), bitnet::Error);
     SamplingParams p = plain(1.0f);
     p.repeat_penalty = 0.0f;
+    BOOST_CHECK_THROW(Sampler{p}, bitnet::Error);
+    p = plain(1.0f);
+    p.frequency_penalty = INFINITY;
+    BOOST_CHECK_THROW(Sampler{p}, bitnet::Error);
+    p = plain(1.0f);
+    p.presence_penalty = NAN;
     BOOST_CHECK_THROW(Sampler{p}, bitnet::Error);
 }
 

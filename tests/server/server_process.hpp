@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
 // Starts bin/bitnet-server on the demo model with --port 0, reads the port from
-// its first line of stdout, and waits for /health; kills it at the end.
+// its first line of stdout, and waits for /health; kills it at the end, and the
+// kernel kills it when the test process dies first (a crash, a ctest timeout).
 #pragma once
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -26,11 +30,13 @@ inline std::string demo_model() { return std::string(BITNET_TEST_MODEL_DIR) + "/
 
 class ServerProcess {
 public:
-    // binary: the bitnet-server to start (default: the build tree's).
+    // binary: the bitnet-server to start (default: the build tree's); model:
+    // the GGUF to serve (default: the demo model).
     explicit ServerProcess(std::vector<std::string> extra = {}, std::vector<std::string> env_add = {},
-                           Headers health_headers = {}, std::string binary = {}) {
+                           Headers health_headers = {}, std::string binary = {}, std::string model = {}) {
         if (binary.empty()) binary = std::string(BITNET_TEST_BIN_DIR) + "/bitnet-server";
-        std::vector<std::string> args{binary, "-m", demo_model(),
+        if (model.empty()) model = demo_model();
+        std::vector<std::string> args{binary, "-m", model,
                                       "--port", "0", "-t", "1"};
         args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char*> argv;
@@ -45,25 +51,33 @@ public:
 
         int fds[2];
         if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-        posix_spawn_file_actions_addclose(&actions, fds[0]);
-        const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-        posix_spawn_file_actions_destroy(&actions);
+        const pid_t parent = getpid();
+        pid_ = fork();
+        if (pid_ == 0) {
+            // Only async-signal-safe calls between fork and exec. The death
+            // signal follows the thread that forked: tests start servers on
+            // their main thread.
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(127);  // the parent died before prctl
+            dup2(fds[1], 1);
+            close(fds[0]);
+            close(fds[1]);
+            execve(argv[0], argv.data(), envp.data());
+            _exit(127);
+        }
         close(fds[1]);
         out_ = fds[0];
-        if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
+        if (pid_ < 0) fail("cannot start " + args[0]);
         const std::string line = read_line(std::chrono::seconds(30));
         const auto colon = line.rfind(':');
         if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos)
-            throw std::runtime_error("bitnet-server's first line is not 'listening on HOST:PORT': '" + line + "'");
+            fail("bitnet-server's first line is not 'listening on HOST:PORT': '" + line + "'");
         port_ = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
         for (int i = 0; i < 300; ++i) {
             if (get(port_, "/health", health_headers).status == 200) return;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
-        throw std::runtime_error("bitnet-server never became healthy");
+        fail("bitnet-server never became healthy");
     }
     ~ServerProcess() {
         if (pid_ > 0) {
@@ -76,6 +90,18 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     uint16_t port() const { return port_; }
+    pid_t pid() const { return pid_; }
+    // The server's resident set (VmRSS of /proc/PID/status) in bytes; 0 if gone.
+    uint64_t rss_bytes() const {
+        std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+        for (std::string line; std::getline(in, line);)
+            if (line.rfind("VmRSS:", 0) == 0) {
+                uint64_t kb = 0;
+                std::istringstream(line.substr(6)) >> kb;
+                return kb * 1024;
+            }
+        return 0;
+    }
     void signal(int sig) { kill(pid_, sig); }
     // Waits for the process to exit; returns its exit code, or -1 when killed or
     // still running after the timeout.
@@ -93,6 +119,15 @@ public:
     }
 
 private:
+    [[noreturn]] void fail(const std::string& why) {
+        if (pid_ > 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+            pid_ = -1;
+        }
+        throw std::runtime_error(why);
+    }
+
     std::string read_line(std::chrono::seconds timeout) {
         std::string line;
         const auto end = std::chrono::steady_clock::now() + timeout;

@@ -65,6 +65,22 @@ BOOST_AUTO_TEST_CASE(greedy_completion_equals_bitnet_run) {
                usage.at("prompt_tokens").as_int64() + usage.at("completion_tokens").as_int64());
 }
 
+BOOST_AUTO_TEST_CASE(frequency_and_presence_penalties_are_applied_as_bitnet_run_applies_them) {
+    const std::string prompt = "Once upon a time";
+    auto run = run_tool(tool_path("bitnet-run"), {"-m", demo_model(), "-p", prompt, "-n", "40", "--temp", "0", "-t",
+                                                  "1", "--frequency-penalty", "1.5", "--presence-penalty", "0.5"});
+    BOOST_REQUIRE_MESSAGE(run.exited && run.status == 0, run.err);
+    ServerProcess server;
+    auto plain = post(server.port(), "/v1/completions", greedy(prompt, 40));
+    auto body = greedy(prompt, 40);
+    body["frequency_penalty"] = 1.5;
+    body["presence_penalty"] = 0.5;
+    auto penalized = post(server.port(), "/v1/completions", body);
+    BOOST_REQUIRE_MESSAGE(penalized.status == 200u, penalized.body);
+    BOOST_TEST(prompt + text_of(penalized.json()) + "\n" == run.out);
+    BOOST_TEST(text_of(penalized.json()) != text_of(plain.json()), "the penalties changed nothing");
+}
+
 BOOST_AUTO_TEST_CASE(chat_completion_whole_and_streamed_agree) {
     ServerProcess server;
     json::object body{{"messages", json::array{json::object{{"role", "system"}, {"content", "Tell stories."}},

@@ -42,6 +42,13 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_4xx_and_the_server_keeps_serving) {
     json::object zero = kGood;
     zero["max_tokens"] = 0;
     expect_error_then_good(p, 400, post(p, "/v1/completions", zero), "max_tokens 0");
+    for (const char* key : {"frequency_penalty", "presence_penalty"}) {
+        json::object penalty = kGood;
+        penalty[key] = 2.5;
+        auto reply = post(p, "/v1/completions", penalty);
+        if (reply.status == 400u) BOOST_TEST(reply.json().at("error").at("param").as_string() == key);
+        expect_error_then_good(p, 400, reply, std::string(key) + " 2.5");
+    }
     json::object no_messages{{"messages", "hi"}};
     expect_error_then_good(p, 400, post(p, "/v1/chat/completions", no_messages), "messages as a string");
     std::string long_prompt;
@@ -58,17 +65,35 @@ BOOST_AUTO_TEST_CASE(bad_requests_get_4xx_and_the_server_keeps_serving) {
     expect_error_then_good(p, 413, read_reply(s), "a 2 MiB body");
 }
 
-BOOST_AUTO_TEST_CASE(slow_headers_are_cut_off_by_the_read_timeout) {
+BOOST_AUTO_TEST_CASE(slow_headers_get_408_within_the_read_timeout) {
     ServerProcess server({"--timeout", "1"});
     net::io_context ioc;
     auto s = connect(ioc, server.port());
     const std::string partial = "POST /v1/completions HTTP/1.1\r\nHost: x\r\n";
     net::write(s, net::buffer(partial));
     const auto start = std::chrono::steady_clock::now();
+    auto reply = read_reply(s);
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+    BOOST_TEST(reply.fields["Connection"] == "close");
+    if (reply.status == 408u) BOOST_TEST(reply.json().at("error").at("code").as_string() == "request_timeout");
+    expect_error_then_good(server.port(), 408, reply, "headers cut off mid-way");
+    // The server closes the connection after the 408.
     char c;
     boost::system::error_code ec;
     s.read_some(net::buffer(&c, 1), ec);
-    BOOST_TEST(bool(ec), "the server answered a request it never fully got");
+    BOOST_TEST(bool(ec), "the connection stayed open after the 408");
+}
+
+BOOST_AUTO_TEST_CASE(an_idle_keep_alive_connection_is_closed_without_an_answer) {
+    ServerProcess server({"--timeout", "1"});
+    net::io_context ioc;
+    auto s = connect(ioc, server.port());
+    const auto start = std::chrono::steady_clock::now();
+    char c;
+    boost::system::error_code ec;
+    const size_t n = s.read_some(net::buffer(&c, 1), ec);
+    BOOST_TEST(n == 0u, "the server sent an answer to a connection that asked nothing");
+    BOOST_TEST(ec == net::error::eof, ec.message());
     BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
     BOOST_TEST(post(server.port(), "/v1/completions", kGood).status == 200u);
 }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "bitnet/error.hpp"
+#include "engine_options.hpp"
 
 namespace bitnet::cli {
 
@@ -21,13 +22,14 @@ RunOptions parse_run_options(int argc, char** argv) {
         ("prompt,p", po::value(&r.prompt), "prompt text")
         ("n-predict,n", po::value(&r.generate.n_predict)->default_value(128), "tokens to generate (-1: until EOS or context full)")
         ("ctx-size,c", po::value(&r.n_ctx)->default_value(0), "context size (0: the model's)")
-        ("threads,t", po::value(&r.engine.threads)->default_value(0), "threads (0: every available core)")
         ("temp", po::value(&s.temperature)->default_value(0.8f), "temperature (0: greedy)")
         ("top-k", po::value(&s.top_k)->default_value(40), "top-k (0: off)")
         ("top-p", po::value(&s.top_p)->default_value(0.95f), "top-p (1: off)")
         ("min-p", po::value(&s.min_p)->default_value(0.05f), "min-p (0: off)")
         ("repeat-penalty", po::value(&s.repeat_penalty)->default_value(1.0f), "repetition penalty (1: off)")
-        ("repeat-last-n", po::value(&s.repeat_last_n)->default_value(64), "tokens the repetition penalty looks back over (-1: all)")
+        ("frequency-penalty", po::value(&s.frequency_penalty)->default_value(0.0f), "subtract this times an id's count in the window from its logit, in [-2, 2] (0: off)")
+        ("presence-penalty", po::value(&s.presence_penalty)->default_value(0.0f), "subtract this from the logit of an id in the window, in [-2, 2] (0: off)")
+        ("repeat-last-n", po::value(&s.repeat_last_n)->default_value(64), "tokens the penalties look back over (-1: all)")
         ("seed", po::value(&s.seed), "random seed (default: BITNET_SEED, else from the clock)")
         ("ignore-eos", po::bool_switch(&r.generate.ignore_eos), "keep generating through end-of-generation tokens")
         ("stop", po::value(&r.generate.stop_strings)->composing(), "stop when the text contains this string (repeatable)")
@@ -37,16 +39,11 @@ RunOptions parse_run_options(int argc, char** argv) {
         ("pre-tokenizer", po::value(&r.pre_tokenizer), "byte-level BPE split rule: default or llama-bpe (default: what the file implies)")
         ("no-parse-special", "treat special-token text in the prompt as plain text")
         ("receipt", po::value(&r.receipt_path), "write a JSON receipt of the run to this file")
-        ("head-precision", po::value(&r.engine.head_precision)->default_value("f16"), "output head: f16 (reference) or q8 (int8 per-row, faster, approximate)")
-        ("no-mmap", "read the weights into huge-page memory at load instead of reading the file mapping: slower load, faster decode")
-        ("backend", po::value(&r.engine.backend)->default_value("auto"), "auto, or a plugin name (cpu-scalar, avx2, ...)")
-        ("plugin-dir", po::value(&r.engine.plugin_dirs)->composing(), "search this plugin directory first (repeatable)")
-        ("allow-insecure-plugin-dir", po::bool_switch(&r.engine.allow_insecure_plugin_dir), "also load plugins from directories and files other users can write (unsafe)")
-        ("max-cpu-isa", po::value(&r.engine.max_cpu_isa), "use no ISA above this: scalar, avx2, avx512 (overrides BITNET_MAX_CPU_ISA)")
         ("list-backends", po::bool_switch(&r.list_backends), "list plugins, scores, rejections and the kernel per op, then exit")
         ("dump-logits", po::value(&r.dump_logits_path), "write the first generated position's logits as raw little-endian float32")
         ("verbose,v", po::bool_switch(&r.verbose), "print backend and tokenizer details to stderr");
     // clang-format on
+    desc.add(tools::engine_options_description(r.engine));
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
@@ -60,7 +57,7 @@ RunOptions parse_run_options(int argc, char** argv) {
     r.show_help = vm.count("help") > 0;
     r.seed_given = vm.count("seed") > 0;
     r.parse_special = vm.count("no-parse-special") == 0;
-    r.engine.use_mmap = vm.count("no-mmap") == 0;
+    tools::finish_engine_options(vm, r.engine);
     if (r.show_help || r.list_backends) return r;
     if (r.engine.model_path.empty()) throw Error("no model given (use -m FILE)");
     if (!r.chat && !vm.count("prompt")) throw Error("no prompt given (use -p TEXT, or --chat)");
@@ -68,7 +65,8 @@ RunOptions parse_run_options(int argc, char** argv) {
         throw Error("--pre-tokenizer must be default or llama-bpe, not '" + r.pre_tokenizer + "'");
     if (s.min_p < 0.0f || s.min_p > 1.0f) throw Error("--min-p must be in [0, 1]");
     if (s.repeat_penalty <= 0.0f) throw Error("--repeat-penalty must be positive");
-    if (r.engine.threads > 1024) throw Error("--threads " + std::to_string(r.engine.threads) + " is too many");
+    if (!(s.frequency_penalty >= -2.0f && s.frequency_penalty <= 2.0f)) throw Error("--frequency-penalty must be in [-2, 2]");
+    if (!(s.presence_penalty >= -2.0f && s.presence_penalty <= 2.0f)) throw Error("--presence-penalty must be in [-2, 2]");
     if (r.n_ctx < 0) throw Error("--ctx-size must not be negative");
     if (s.top_p <= 0.0f || s.top_p > 1.0f) throw Error("--top-p must be in (0, 1]");
     if (s.top_k < 0) throw Error("--top-k must not be negative");

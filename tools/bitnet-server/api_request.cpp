@@ -150,8 +150,14 @@ CompletionRequest parse_completion_request(std::string_view body, bool chat) {
         check(*n >= -1 && *n <= (1 << 30), "repeat_last_n", "must be -1 or more");
         s.repeat_last_n = static_cast<int32_t>(*n);
     }
-    for (const char* key : {"frequency_penalty", "presence_penalty"})
-        if (auto p = number(o, key)) check(*p == 0, key, "is not supported by this server's sampler (use repeat_penalty)");
+    if (auto p = number(o, "frequency_penalty")) {
+        check(*p >= -2 && *p <= 2, "frequency_penalty", "must be in [-2, 2]");
+        s.frequency_penalty = static_cast<float>(*p);
+    }
+    if (auto p = number(o, "presence_penalty")) {
+        check(*p >= -2 && *p <= 2, "presence_penalty", "must be in [-2, 2]");
+        s.presence_penalty = static_cast<float>(*p);
+    }
     if (auto seed = integer(o, "seed")) {
         check(*seed >= 0, "seed", "must not be negative");
         s.seed = static_cast<uint64_t>(*seed);

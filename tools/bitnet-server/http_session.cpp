@@ -4,7 +4,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <chrono>
+#include <sys/socket.h>
 
 #include "bitnet/error.hpp"
 
@@ -18,23 +20,31 @@ using tcp = net::ip::tcp;
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket socket, ServerState& state) : stream_(std::move(socket)), state_(state) {}
+HttpSession::HttpSession(tcp::socket socket, ServerState& state)
+    : stream_(std::move(socket)), read_timer_(stream_.get_executor()), state_(state) {}
 
 void HttpSession::read_request() {
     parser_.emplace();
     parser_->body_limit(kMaxBodyBytes);
     parser_->header_limit(16 * 1024);
     // The whole request, headers and body, must arrive within the timeout: a
-    // slow-loris client is cut off and its connection closed.
-    stream_.expires_after(std::chrono::seconds(state_.options.timeout_s));
+    // slow-loris client gets 408 and its connection closed.
+    read_timed_out_ = false;
+    read_timer_.expires_after(std::chrono::seconds(state_.options.timeout_s));
+    read_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec || self->dead_) return;
+        self->read_timed_out_ = true;
+        self->stream_.cancel();
+    });
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
 void HttpSession::on_read(beast::error_code ec, size_t) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+    read_timer_.cancel();
+    if (ec == net::error::operation_aborted && read_timed_out_) return answer_read_timeout();
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof)
         return close();
-    stream_.expires_never();
     state_.metrics.count_request();
     if (ec) {
         // Oversized or malformed: answer, then close (the rest of the stream cannot be trusted).
@@ -53,6 +63,41 @@ void HttpSession::on_read(beast::error_code ec, size_t) {
     auto r = route(request_, state_);
     if (r.response) return send(std::move(*r.response));
     start_completion(std::move(*r.completion));
+}
+
+void HttpSession::answer_read_timeout() {
+    // An idle keep-alive connection has asked nothing: close it without an
+    // answer a client could take for its next request's.
+    if (buffer_.size() == 0 && !parser_->got_some()) return close();
+    state_.metrics.count_request();
+    state_.metrics.count_error();
+    request_ = {};
+    request_.version(11);
+    auto res = error_response(request_, ApiError(408,
+                                                 "the request did not arrive within " +
+                                                     std::to_string(state_.options.timeout_s) + " s (--timeout)",
+                                                 {}, "invalid_request_error", "request_timeout"));
+    res.keep_alive(false);
+    send(std::move(res));
+}
+
+void HttpSession::watch_peer() {
+    if (watching_peer_) return;
+    watching_peer_ = true;
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+        self->watching_peer_ = false;
+        if (ec == net::error::operation_aborted || self->dead_ || !self->job_) return;
+        if (!ec) {
+            char c;
+            const auto n = ::recv(self->stream_.socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (n > 0) return;  // a pipelined request: the client is still there
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return self->watch_peer();
+        }
+        // End of stream or a reset. A client that only half-closes is taken
+        // as gone too, as nginx does: HTTP/1.1 clients do not do that and wait.
+        self->job_->cancelled = true;
+        self->close();
+    });
 }
 
 void HttpSession::start_completion(CompletionRequest request) {
@@ -77,7 +122,7 @@ void HttpSession::start_completion(CompletionRequest request) {
     job_ = job;
     ++state_.in_flight;
     switch (scheduler->submit(job)) {
-        case Scheduler::Admission::Queued: return;
+        case Scheduler::Admission::Queued: return watch_peer();
         case Scheduler::Admission::QueueFull:
             end_job();
             state_.metrics.count_error();
@@ -193,6 +238,7 @@ void HttpSession::close() {
     if (dead_) return;
     dead_ = true;
     writes_.clear();
+    read_timer_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.socket().close(ec);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <deque>
@@ -32,6 +33,9 @@ private:
 
     void read_request();
     void on_read(boost::beast::error_code ec, size_t bytes);
+    void answer_read_timeout();
+    // While a generation runs: cancels it when the client closes or resets.
+    void watch_peer();
     void start_completion(CompletionRequest request);
     // Called on the connection's executor, posted from the scheduler thread.
     void on_job_text(std::string text);
@@ -47,6 +51,11 @@ private:
     void end_job();
 
     boost::beast::tcp_stream stream_;
+    // Not the stream's own expiry: that closes the socket, and a slow client
+    // should still read its 408.
+    boost::asio::steady_timer read_timer_;
+    bool read_timed_out_{false};
+    bool watching_peer_{false};
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     Request request_;

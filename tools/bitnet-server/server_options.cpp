@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "bitnet/error.hpp"
+#include "engine_options.hpp"
 
 namespace bitnet::server {
 
@@ -27,14 +28,9 @@ ServerOptions parse_server_options(int argc, char** argv) {
         ("max-queue", po::value(&r.max_queue)->default_value(64), "requests that may wait for a slot; more get 503")
         ("timeout", po::value(&r.timeout_s)->default_value(30), "seconds to read one request (headers and body)")
         ("drain-timeout", po::value(&r.drain_timeout_s)->default_value(30), "seconds running requests may take after SIGTERM")
-        ("receipt-dir", po::value(&r.receipt_dir), "write one JSON run receipt per request into this directory")
-        ("threads,t", po::value(&r.engine.threads)->default_value(0), "threads (0: every available core)")
-        ("head-precision", po::value(&r.engine.head_precision)->default_value("f16"), "output head: f16 (reference) or q8 (int8 per-row, faster, approximate)")
-        ("no-mmap", "read the weights into huge-page memory at load instead of reading the file mapping")
-        ("backend", po::value(&r.engine.backend)->default_value("auto"), "auto, or a plugin name (cpu-scalar, avx2, ...)")
-        ("plugin-dir", po::value(&r.engine.plugin_dirs)->composing(), "search this plugin directory first (repeatable)")
-        ("max-cpu-isa", po::value(&r.engine.max_cpu_isa), "use no ISA above this: scalar, avx2, avx512 (overrides BITNET_MAX_CPU_ISA)");
+        ("receipt-dir", po::value(&r.receipt_dir), "write one JSON run receipt per request into this directory");
     // clang-format on
+    desc.add(tools::engine_options_description(r.engine));
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
@@ -46,7 +42,7 @@ ServerOptions parse_server_options(int argc, char** argv) {
     help << desc;
     r.help_text = help.str();
     r.show_help = vm.count("help") > 0;
-    r.engine.use_mmap = vm.count("no-mmap") == 0;
+    tools::finish_engine_options(vm, r.engine);
     if (r.show_help) return r;
     if (r.engine.model_path.empty()) throw Error("no model given (use -m FILE)");
     if (port > 65535) throw Error("--port must be in [0, 65535]");
@@ -58,7 +54,6 @@ ServerOptions parse_server_options(int argc, char** argv) {
     if (r.max_queue < 1) throw Error("--max-queue must be at least 1");
     if (r.timeout_s < 1) throw Error("--timeout must be at least 1 second");
     if (r.drain_timeout_s < 0) throw Error("--drain-timeout must not be negative");
-    if (r.engine.threads > 1024) throw Error("--threads " + std::to_string(r.engine.threads) + " is too many");
     return r;
 }
 

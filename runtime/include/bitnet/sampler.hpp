@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Token sampling: turns one position's logits into a token id, the way llama.cpp's
-// default chain does (repetition penalty, top-k, top-p, min-p, temperature, draw).
+// default chain does (penalties, top-k, top-p, min-p, temperature, draw).
 #pragma once
 
 #include <cstdint>
@@ -12,21 +12,27 @@
 namespace bitnet::sampling {
 
 // Defaults are llama.cpp's. A filter whose value makes it a no-op is skipped:
-// top_k <= 0, top_p >= 1, min_p <= 0, repeat_penalty == 1, repeat_last_n == 0.
+// top_k <= 0, top_p >= 1, min_p <= 0, repeat_penalty == 1 with both OpenAI
+// penalties 0, repeat_last_n == 0.
 struct SamplingParams {
     float temperature = 0.8f;     // <= 0: greedy argmax (lowest id on ties)
     int32_t top_k = 40;
     float top_p = 0.95f;
     float min_p = 0.05f;
     float repeat_penalty = 1.0f;
-    int32_t repeat_last_n = 64;   // window of accepted ids the penalty sees; < 0: all since reset
+    // OpenAI's penalties, over the same window: an id seen count times loses
+    // count * frequency_penalty + presence_penalty (after the repeat penalty);
+    // negative values favour repeats. The API allows [-2, 2]; any finite value works.
+    float frequency_penalty = 0.0f;
+    float presence_penalty = 0.0f;
+    int32_t repeat_last_n = 64;   // window of accepted ids the penalties see; < 0: all since reset
     uint64_t seed = 42;
 };
 
 class Sampler {
 public:
-    // Throws bitnet::Error when a parameter is out of range (negative penalty,
-    // NaN). Each Sampler owns its random engine, seeded from params.seed, so a
+    // Throws bitnet::Error when a parameter is out of range (repeat penalty not
+    // > 0, a penalty not finite, NaN). Each Sampler owns its random engine, seeded from params.seed, so a
     // seed gives the same draws in any run and at any thread count.
     explicit Sampler(SamplingParams params);
 
@@ -35,7 +41,7 @@ public:
     // accept() with the id actually used.
     int32_t sample(std::span<const float> logits);
 
-    // Records an id (prompt or generated) for the repetition penalty.
+    // Records an id (prompt or generated) for the penalties.
     void accept(int32_t id);
 
     // Back to the state right after construction: empty window, engine reseeded.
@@ -49,7 +55,7 @@ private:
         float logit;
     };
 
-    void apply_repetition_penalty();
+    void apply_penalties();
     void keep_top_k();
     void keep_top_p();
     void keep_min_p();

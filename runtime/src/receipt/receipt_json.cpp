@@ -93,6 +93,10 @@ json::object settings_json(const RunSettings& r) {
                           {"repeat_penalty", float_as_written(p.repeat_penalty)},
                           {"repeat_last_n", p.repeat_last_n},
                           {"seed", p.seed}}}};
+    // Written only when set, so receipts of runs without them read as before.
+    auto& sampling = o["sampling"].as_object();
+    if (p.frequency_penalty != 0.0f) sampling["frequency_penalty"] = float_as_written(p.frequency_penalty);
+    if (p.presence_penalty != 0.0f) sampling["presence_penalty"] = float_as_written(p.presence_penalty);
     if (r.context_size > 0) o["context_size"] = r.context_size;
     return o;
 }

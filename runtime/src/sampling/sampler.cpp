@@ -26,6 +26,8 @@ Sampler::Sampler(SamplingParams params) : params_(params), engine_(params.seed) 
     if (!(params_.repeat_penalty > 0.0f) || !std::isfinite(params_.repeat_penalty))
         throw Error("sampling: repeat penalty must be a finite number > 0, got " +
                     std::to_string(params_.repeat_penalty));
+    if (!std::isfinite(params_.frequency_penalty) || !std::isfinite(params_.presence_penalty))
+        throw Error("sampling: frequency and presence penalties must be finite numbers");
 }
 
 void Sampler::accept(int32_t id) {
@@ -56,7 +58,7 @@ int32_t Sampler::sample(std::span<const float> logits) {
     if (!any_finite) throw Error("sampling: every logit is -inf");
     sorted_ = false;
 
-    apply_repetition_penalty();
+    apply_penalties();
 
     if (params_.temperature <= 0.0f) {
         const auto best = std::min_element(candidates_.begin(), candidates_.end(),
@@ -71,16 +73,23 @@ int32_t Sampler::sample(std::span<const float> logits) {
     return draw();
 }
 
-void Sampler::apply_repetition_penalty() {
-    if (params_.repeat_penalty == 1.0f || window_.empty()) return;
+void Sampler::apply_penalties() {
+    const bool repeat = params_.repeat_penalty != 1.0f;
+    // Skipped at 0 rather than subtracting 0, so runs without them stay bitwise
+    // what they were before these penalties existed.
+    const bool additive = params_.frequency_penalty != 0.0f || params_.presence_penalty != 0.0f;
+    if ((!repeat && !additive) || window_.empty()) return;
     std::vector<int32_t> ids(window_.begin(), window_.end());
     std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     // Candidates are still in id order here, so an id indexes its own entry.
-    for (const int32_t id : ids) {
+    for (size_t first = 0, last = 0; first < ids.size(); first = last) {
+        const int32_t id = ids[first];
+        while (last < ids.size() && ids[last] == id) ++last;
         if (id < 0 || static_cast<size_t>(id) >= candidates_.size()) continue;
         float& l = candidates_[static_cast<size_t>(id)].logit;
-        l = l > 0.0f ? l / params_.repeat_penalty : l * params_.repeat_penalty;
+        if (repeat) l = l > 0.0f ? l / params_.repeat_penalty : l * params_.repeat_penalty;
+        if (additive)
+            l -= static_cast<float>(last - first) * params_.frequency_penalty + params_.presence_penalty;
     }
 }
 
