@@ -21,9 +21,15 @@ namespace {
 #if defined(BENCH_PROXY_SLOW)
 #define BENCH_PROXY_SUFFIX "slow"
 // Far beyond the noise of a loaded machine: a tiny model's decode step makes
-// about fifteen matmul calls, so a step takes at least 75 ms.
+// about fifteen matmul calls, so a step takes at least 75 ms. Busy, as slower
+// code is: a sleeping kernel would leave the VM's cores idle between tokens,
+// and the pool probe slices there would run on cold cores and excuse part of it.
 constexpr auto kDelay = std::chrono::milliseconds(5);
-void after_call() { std::this_thread::sleep_for(kDelay); }
+void after_call() {
+    const auto until = std::chrono::steady_clock::now() + kDelay;
+    while (std::chrono::steady_clock::now() < until) {
+    }
+}
 #elif defined(BENCH_PROXY_ALTERED)
 #define BENCH_PROXY_SUFFIX "altered"
 void after_call() {}

@@ -98,15 +98,21 @@ std::string edited_receipt(const std::string& name, const char* field, double fa
 // spread by `spread` ((max - min) / median) around it, and probes that measured
 // `bandwidth_gbs` before and after (compute fixed at 2 GMAC/s per thread).
 // Without probes when bandwidth_gbs is 0: a baseline from before the probes.
-std::string synthetic_summary(const std::string& name, double decode_factor, double bandwidth_gbs, double spread) {
+// With pool_gbs > 0 (summary_version 3), every repetition also carries the pool
+// probe's reading, moving with that repetition's decode: pool_gbs x its factor.
+std::string synthetic_summary(const std::string& name, double decode_factor, double bandwidth_gbs, double spread,
+                              double pool_gbs = 0) {
     auto& h = harness();
     const std::string receipt = edited_receipt(name, "decode_tok_per_s", decode_factor);
     const auto perf = read_json(receipt).at("performance");
     const double decode = perf.at("decode_tok_per_s").to_number<double>();
     boost::json::array reps;
-    for (double f : {1 - spread / 2, 1.0, 1 + spread / 2})
-        reps.push_back({{"prefill_ms", 1.0}, {"decode_ms", 1.0}, {"ttft_ms", perf.at("ttft_ms")},
-                        {"prefill_tok_per_s", perf.at("prefill_tok_per_s")}, {"decode_tok_per_s", decode * f}});
+    for (double f : {1 - spread / 2, 1.0, 1 + spread / 2}) {
+        boost::json::object rep{{"prefill_ms", 1.0}, {"decode_ms", 1.0}, {"ttft_ms", perf.at("ttft_ms")},
+                                {"prefill_tok_per_s", perf.at("prefill_tok_per_s")}, {"decode_tok_per_s", decode * f}};
+        if (pool_gbs > 0) rep["machine"] = {{"bandwidth_gbs", pool_gbs * f}, {"compute_gmacs", 4.0}};
+        reps.push_back(std::move(rep));
+    }
     boost::json::object run{{"key", "cpu-scalar-t2"},
                             {"backend", "cpu-scalar"},
                             {"threads", 2},
@@ -118,7 +124,8 @@ std::string synthetic_summary(const std::string& name, double decode_factor, dou
     if (bandwidth_gbs > 0)
         run["probes"] = boost::json::object{{"threads", 2}, {"before", sample}, {"after", sample}};
     const std::string path = h.dir / (name + ".summary.json");
-    write_json(path, boost::json::object{{"summary_version", 2}, {"runs", boost::json::array{std::move(run)}}});
+    write_json(path, boost::json::object{{"summary_version", pool_gbs > 0 ? 3 : 2},
+                                         {"runs", boost::json::array{std::move(run)}}});
     return path;
 }
 
@@ -154,6 +161,11 @@ BOOST_AUTO_TEST_CASE(baseline_run_measures_every_runnable_plugin_and_auto) {
                            probes.at(when).at("bandwidth_gbs").to_number<double>());
                 BOOST_TEST(probes.at(when).at("compute_gmacs_per_thread").to_number<double>() > 0.01);
             }
+        }
+        // And the pool probe's slices between the tokens of every repetition.
+        for (const auto& rep : r.at("record").at("repetitions").as_array()) {
+            BOOST_TEST(rep.at("machine").at("bandwidth_gbs").to_number<double>() > 0.1);
+            BOOST_TEST(rep.at("machine").at("compute_gmacs").to_number<double>() > 0.01);
         }
     }
 }
@@ -278,6 +290,40 @@ BOOST_AUTO_TEST_CASE(decode_drop_matched_by_the_bandwidth_probe_is_not_a_regress
     BOOST_TEST(decode.at("change_pct").to_number<double>() == -35.0, boost::test_tools::tolerance(1e-3));
     BOOST_TEST(std::fabs(decode.at("norm_change_pct").to_number<double>()) < 1e-6);
     BOOST_TEST(decode.at("status").as_string() == "same");
+}
+
+BOOST_AUTO_TEST_CASE(repetitions_are_judged_by_the_pool_probe_between_their_tokens) {
+    auto& h = harness();
+    BOOST_REQUIRE_EQUAL(h.all.exit_code, kExitSame);
+    // Decode halved. The standalone probes around the run did not move (10 GB/s
+    // both), the pool probe in the run's own pool halved with it (a neighbour
+    // took a core): the pool probe decides, and it is the machine's.
+    int code = -1;
+    const auto cmp = compare_json(synthetic_summary("pool-old", 1.0, 10.0, 0.04, 40.0),
+                                  synthetic_summary("pool-loaded", 0.5, 10.0, 0.04, 20.0), code);
+    BOOST_TEST_INFO(boost::json::serialize(cmp));
+    BOOST_TEST(code == kExitSame);
+    const auto& decode = metric(cmp, "decode_tok_per_s");
+    BOOST_TEST(decode.at("basis").as_string() == "pool bandwidth");
+    BOOST_TEST(decode.at("change_pct").to_number<double>() == -50.0, boost::test_tools::tolerance(1e-3));
+    BOOST_TEST(std::fabs(decode.at("norm_change_pct").to_number<double>()) < 1e-6);
+    BOOST_TEST(decode.at("new_spread_pct").to_number<double>() < 1e-6);  // every repetition normalized alike
+
+    // The same halving with the pool probe unmoved is the code's: 2x slower.
+    const auto slow = compare_json(synthetic_summary("pool-old", 1.0, 10.0, 0.04, 40.0),
+                                   synthetic_summary("pool-slow-code", 0.5, 10.0, 0.04, 40.0), code);
+    BOOST_TEST_INFO(boost::json::serialize(slow));
+    BOOST_TEST(code == kExitRegression);
+    BOOST_TEST(metric(slow, "decode_tok_per_s").at("status").as_string() == "REGRESSION");
+    BOOST_TEST(metric(slow, "decode_tok_per_s").at("norm_change_pct").to_number<double>() == -50.0,
+               boost::test_tools::tolerance(1e-3));
+
+    // A summary without pool probes beside one with them: the run-level probes
+    // judge, and the report says why.
+    const auto mixed = compare_json(synthetic_summary("bw-old", 1.0, 10.0, 0.02),
+                                    synthetic_summary("pool-loaded", 0.5, 10.0, 0.04, 20.0), code);
+    BOOST_TEST(metric(mixed, "decode_tok_per_s").at("basis").as_string() == "bandwidth");
+    BOOST_TEST(boost::json::serialize(mixed).find("OLD has no pool probes per repetition") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(normalized_decode_drop_beyond_the_spread_is_a_regression) {

@@ -60,42 +60,78 @@ constexpr MetricDef kSpeeds[] = {
     {"ttft_ms", "TTFT ms", false, false, &RunMetrics::ttft_ms},
 };
 
-// The value in units of what the machine gave the run (see the header).
-double normalize(const MetricDef& d, double value, const BaselineRun& r) {
-    const MachineProbes& p = *r.probes;
-    if (d.bandwidth) return value * static_cast<double>(r.model_size) / (p.bandwidth_gbs() * 1e9);
-    if (d.higher_is_better) return value / p.compute_gmacs();
-    return value / 1000.0 * p.compute_gmacs();
+// A value in units of what the machine gave: decode as a fraction of the
+// bandwidth limit, prefill per GMAC/s, TTFT in GMACs.
+double in_machine_units(const MetricDef& d, double value, uint64_t model_size, double bandwidth_gbs,
+                        double compute_gmacs) {
+    if (d.bandwidth) return value * static_cast<double>(model_size) / (bandwidth_gbs * 1e9);
+    if (d.higher_is_better) return value / compute_gmacs;
+    return value / 1000.0 * compute_gmacs;
 }
 
-// (max - min) / median of the repetitions, plus the probe's drift, in percent.
+double normalize(const MetricDef& d, double value, const BaselineRun& r) {
+    const MachineProbes& p = *r.probes;
+    return in_machine_units(d, value, r.model_size, p.bandwidth_gbs(), p.compute_gmacs());
+}
+
+// (max - min) / median, in percent; 0 for fewer than two values.
+double relative_spread_pct(const std::vector<double>& v) {
+    if (v.size() < 2) return 0.0;
+    const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    const double mid = median_of(v);
+    return mid > 0 ? (*hi - *lo) / mid * 100.0 : 0.0;
+}
+
+// The spread of the raw repetitions plus the probe's before/after drift.
 double spread_pct(const MetricDef& d, const BaselineRun& r) {
     std::vector<double> v;
     for (const auto& rep : r.repetitions) v.push_back(rep.*d.field);
-    double spread = 0;
-    if (v.size() > 1) {
-        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-        const double mid = median_of(v);
-        spread = mid > 0 ? (*hi - *lo) / mid : 0.0;
-    }
-    return (spread + (d.bandwidth ? r.probes->bandwidth_drift() : r.probes->compute_drift())) * 100.0;
+    return relative_spread_pct(v) +
+           (d.bandwidth ? r.probes->bandwidth_drift() : r.probes->compute_drift()) * 100.0;
 }
 
-MetricChange speed_change(const MetricDef& d, const BaselineRun& o, const BaselineRun& n) {
-    const double old_value = o.metrics.*d.field, new_value = n.metrics.*d.field;
-    if (!o.probes || !n.probes) return raw_change(d.name, d.label, d.higher_is_better, old_value, new_value);
-    MetricChange m = base_change(d.name, d.label, d.higher_is_better, old_value, new_value);
+bool has_pool_probes(const BaselineRun& r) {
+    return !r.repetitions.empty() &&
+           std::all_of(r.repetitions.begin(), r.repetitions.end(), [](const RunMetrics& m) { return m.machine; });
+}
+
+// Every repetition in the units of the pool probes around it.
+std::vector<double> normalized_repetitions(const MetricDef& d, const BaselineRun& r) {
+    std::vector<double> v;
+    for (const auto& rep : r.repetitions)
+        v.push_back(in_machine_units(d, rep.*d.field, r.model_size, rep.machine->bandwidth_gbs,
+                                     rep.machine->compute_gmacs));
+    return v;
+}
+
+MetricChange judged_change(MetricChange m, const MetricDef& d) {
     m.normalized = true;
-    m.basis = d.bandwidth ? "bandwidth" : "compute";
-    m.old_norm = normalize(d, old_value, o);
-    m.new_norm = normalize(d, new_value, n);
     m.norm_change_pct = pct_change(m.old_norm, m.new_norm);
-    m.old_spread_pct = spread_pct(d, o);
-    m.new_spread_pct = spread_pct(d, n);
     m.threshold_pct =
         std::clamp(kSpreadFactor * std::max(m.old_spread_pct, m.new_spread_pct), kFloorPct, kCeilingPct);
     m.status = judge(m.norm_change_pct, d.higher_is_better, m.threshold_pct);
     return m;
+}
+
+MetricChange speed_change(const MetricDef& d, const BaselineRun& o, const BaselineRun& n) {
+    const double old_value = o.metrics.*d.field, new_value = n.metrics.*d.field;
+    MetricChange m = base_change(d.name, d.label, d.higher_is_better, old_value, new_value);
+    if (has_pool_probes(o) && has_pool_probes(n)) {
+        const auto ov = normalized_repetitions(d, o), nv = normalized_repetitions(d, n);
+        m.basis = d.bandwidth ? "pool bandwidth" : "pool compute";
+        m.old_norm = median_of(ov);
+        m.new_norm = median_of(nv);
+        m.old_spread_pct = relative_spread_pct(ov);
+        m.new_spread_pct = relative_spread_pct(nv);
+        return judged_change(m, d);
+    }
+    if (!o.probes || !n.probes) return raw_change(d.name, d.label, d.higher_is_better, old_value, new_value);
+    m.basis = d.bandwidth ? "bandwidth" : "compute";
+    m.old_norm = normalize(d, old_value, o);
+    m.new_norm = normalize(d, new_value, n);
+    m.old_spread_pct = spread_pct(d, o);
+    m.new_spread_pct = spread_pct(d, n);
+    return judged_change(m, d);
 }
 
 RunComparison compare_run(const BaselineRun& o, const BaselineRun& n) {
@@ -176,7 +212,12 @@ Comparison compare_baselines(const BaselineSet& old_set, const BaselineSet& new_
             continue;
         }
         c.runs.push_back(compare_run(*o, n));
-        if (!o->probes || !n.probes)
+        const bool pool = has_pool_probes(*o) && has_pool_probes(n);
+        if (!pool && o->probes && n.probes)
+            c.warnings.push_back(n.key + ": " + (!has_pool_probes(*o) ? "OLD" : "NEW") +
+                                 " has no pool probes per repetition (a summary before version 3): its speeds "
+                                 "are judged against the probes around the whole run");
+        if (!pool && (!o->probes || !n.probes))
             c.warnings.push_back(n.key + ": " + (!o->probes ? "OLD" : "NEW") +
                                  " has no machine probes (bare receipts or a summary before version 2): its "
                                  "speeds are judged raw, more than " + format("%.0f%%", kRegressionPct) +

@@ -14,6 +14,12 @@
 //   clamp(2 x max(spread OLD, spread NEW), 10%, 40%)
 // where a side's spread is (max - min) / median of its repetitions plus the
 // drift of its probe (|before - after| / mean). Within ±5% is noise either way.
+// Since summary_version 3 every repetition carries what the pool probe
+// measured between its own tokens, in the run's own thread pool
+// (pool_probe.hpp); when both sides have it, each repetition is normalized by
+// its own reading, the normalized value is their median and a side's spread is
+// that of its normalized repetitions (no drift term: the slices already sample
+// the machine throughout). The run-level probes then only appear in the table.
 // Peak RSS, and every metric of a pair where a side has no probes (bare receipts,
 // summaries before version 2), are judged raw as before: more than 20% worse
 // regresses; the comparison then says so in its warnings.

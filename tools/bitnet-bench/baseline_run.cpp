@@ -107,7 +107,7 @@ int run_baseline(const BaselineRunOptions& o) {
             if (r.prompt_index == s.prompt_index && r.generated_ids != s.generated_ids) identical = false;
 
     json::object summary{
-        {"summary_version", 2},
+        {"summary_version", 3},
         {"created", receipt::utc_timestamp_now()},
         {"build_commit", build_commit()},
         {"cpu_class", cpu.name()},

@@ -59,6 +59,9 @@ std::vector<RunMetrics> read_repetitions(const json::object& record, const std::
         m.prefill_tok_per_s = number_field(o, "prefill_tok_per_s", where + ": repetition");
         m.decode_tok_per_s = number_field(o, "decode_tok_per_s", where + ": repetition");
         m.ttft_ms = number_field(o, "ttft_ms", where + ": repetition");
+        if (o.contains("machine"))
+            m.machine = read_pool_probe(object_field(o, "machine", where + ": repetition"),
+                                        where + ": repetition.machine");
         reps.push_back(m);
     }
     return reps;

@@ -24,6 +24,9 @@ struct RunMetrics {
     double decode_tok_per_s{0};
     double ttft_ms{0};
     double peak_rss_bytes{0};
+    // A repetition's pool probes (summary_version 3); none in receipts and
+    // older summaries.
+    std::optional<PoolProbeSample> machine;
 };
 
 struct BaselineRun {

@@ -9,6 +9,7 @@
 #include "bitnet/run_receipt.hpp"
 #include "bitnet/session.hpp"
 #include "json_io.hpp"
+#include "probed_generation.hpp"
 #include "process_facts.hpp"
 #include "receipt_output.hpp"
 #include "stats.hpp"
@@ -18,8 +19,9 @@ namespace {
 
 double per_second(double count, double ms) { return ms > 0 ? count * 1000.0 / ms : 0.0; }
 
-boost::json::object repetition_json(const GenerateResult& r) {
-    return {{"prefill_ms", r.prefill_ms},
+boost::json::object repetition_json(const GenerateResult& r, const PoolProbeSample& machine) {
+    return {{"machine", pool_probe_json(machine)},
+            {"prefill_ms", r.prefill_ms},
             {"decode_ms", r.decode_ms},
             {"ttft_ms", r.first_token_ms},
             {"prefill_tok_per_s", per_second(static_cast<double>(r.prompt_ids.size()), r.prefill_ms)},
@@ -54,15 +56,20 @@ void run_worker(const Workload& w, const WorkerJob& job) {
     warm.n_predict = 2;
     generate(engine, session, ids, warm, nullptr);
 
+    // Each repetition is judged against the pool probe slices taken between
+    // its own tokens (probed_generation.hpp).
+    PoolProbe probe(engine.pool(), engine.model().file(), engine.kernels().features);
+
     const int reps = w.repetitions_for(job.backend);
     std::vector<GenerateResult> results;
     boost::json::array rep_json;
     for (int i = 0; i < reps; ++i) {
         session.reset();
         engine.dispatcher().reset_stats();  // the receipt's counters: the last repetition
-        results.push_back(generate(engine, session, ids, g, nullptr));
+        ProbedGeneration pg = probed_generate(engine, session, ids, g, probe);
+        results.push_back(std::move(pg.result));
         const auto& r = results.back();
-        rep_json.push_back(repetition_json(r));
+        rep_json.push_back(repetition_json(r, pg.machine));
         std::cerr << "bitnet-bench: " << job.backend << " t" << job.threads << " repetition " << i + 1 << "/" << reps
                   << ": prefill " << per_second(double(r.prompt_ids.size()), r.prefill_ms) << " tok/s, decode "
                   << per_second(double(r.generated.size()) - 1, r.decode_ms) << " tok/s\n";

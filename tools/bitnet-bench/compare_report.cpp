@@ -147,7 +147,8 @@ void print_comparison(const Comparison& c, OutputFormat style, std::ostream& out
     out << (md ? "**baseline compare**: OLD `" : "baseline compare: OLD ") << c.old_source << (md ? "` vs NEW `" : " vs NEW ")
         << c.new_source << (md ? "`\n\n" : "\n");
     out << format("judged per machine: decode t/s as a fraction of the bandwidth probe's limit, prefill t/s and "
-                  "TTFT per int8 GMAC/s of the compute probe (\"per\"); a regression is a normalized change worse "
+                  "TTFT per int8 GMAC/s of the compute probe (\"per\"; \"pool\": probe slices between each "
+                  "repetition's tokens in the run's own thread pool, each repetition normalized on its own); a regression is a normalized change worse "
                   "than max(%.0f%%, %.0f x the larger spread of OLD's and NEW's repetitions plus probe drift), at "
                   "most %.0f%%; peak RSS and runs without probes: raw, worse than %.0f%%; within ±%.0f%% is "
                   "noise\n\n",

@@ -50,6 +50,18 @@ ProbeSample probe_machine(unsigned threads) {
     return {bw.pass_gbs, bw.peak_gbs, cp.gmacs_per_thread};
 }
 
+json::object pool_probe_json(const PoolProbeSample& s) {
+    return {{"bandwidth_gbs", s.bandwidth_gbs}, {"compute_gmacs", s.compute_gmacs}};
+}
+
+PoolProbeSample read_pool_probe(const json::object& o, const std::string& where) {
+    PoolProbeSample s;
+    s.bandwidth_gbs = number_field(o, "bandwidth_gbs", where);
+    s.compute_gmacs = number_field(o, "compute_gmacs", where);
+    if (!(s.bandwidth_gbs > 0) || !(s.compute_gmacs > 0)) throw Error(where + ": probe values must be positive");
+    return s;
+}
+
 json::object probes_json(const MachineProbes& p) {
     return {{"threads", p.threads},
             {"bandwidth_gbs", p.bandwidth_gbs()},

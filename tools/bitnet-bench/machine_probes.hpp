@@ -30,6 +30,15 @@ struct MachineProbes {
     double compute_drift() const;
 };
 
+// What the pool probe (pool_probe.hpp) measured during one repetition.
+struct PoolProbeSample {
+    double bandwidth_gbs{0};  // bytes of all tensors / time of the read passes, 1e9 B/s
+    double compute_gmacs{0};  // all threads together, 1e9 int8 multiply-accumulates / s
+};
+boost::json::object pool_probe_json(const PoolProbeSample& s);
+// Throws bitnet::Error naming `where` on a missing or non-positive value.
+PoolProbeSample read_pool_probe(const boost::json::object& o, const std::string& where);
+
 // Both probes at `threads` threads, ~0.5 s together. The bandwidth probe's
 // buffer (256 MiB) lives in the calling process only for the probe.
 ProbeSample probe_machine(unsigned threads);
