@@ -84,6 +84,17 @@ inline __m128i reduce4_epi32(__m512i v0, __m512i v1, __m512i v2, __m512i v3) {
     return _mm_add_epi32(_mm256_castsi256_si128(d), _mm256_extracti128_si256(d, 1));
 }
 
+// seen | (bytes & bytes << 1): bit 2j+1 of a byte ends up set iff its pair j
+// was code 3 (tested against 0xAA at the end). The shift is a byte add, which
+// leaves the port that vpdpbusd needs alone.
+inline __m512i note_code3(__m512i seen, __m512i bytes) {
+    return _mm512_ternarylogic_epi32(seen, bytes, _mm512_add_epi8(bytes, bytes), 0xF8);
+}
+
+inline bool saw_code3(__m512i seen) {
+    return _mm512_test_epi8_mask(seen, _mm512_set1_epi8(static_cast<char>(0xAA))) != 0;
+}
+
 // The header's output formula; (float)dot is exact for any k the format allows.
 inline float scale_dot(int32_t dot, float act_scale, float weight_scale) {
     return static_cast<float>(dot) / act_scale * weight_scale;

@@ -15,7 +15,12 @@ struct DotVnni {
 
 }  // namespace
 
+// A few tokens are compute-bound in the tiled loop but bandwidth-bound when
+// each weight block is decoded once for all of them (i2s_gemv_batch_avx512_vnni.cpp).
 void i2s_gemm_vnni(const void* args, int64_t begin, int64_t end) {
+    if (i2s_gemv_batch_vnni(args, begin, end)) {
+        return;
+    }
     i2s_gemm<DotVnni>(args, begin, end);
 }
 

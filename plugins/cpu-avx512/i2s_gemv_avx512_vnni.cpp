@@ -43,13 +43,6 @@ struct MaskedBlock {
     }
 };
 
-// seen | (bytes & bytes << 1): bit 2j+1 of a byte ends up set iff its pair j
-// was code 3 (tested against 0xAA at the end). The shift is a byte add, which
-// leaves the port that vpdpbusd needs alone.
-inline __m512i note_code3(__m512i seen, __m512i bytes) {
-    return _mm512_ternarylogic_epi32(seen, bytes, _mm512_add_epi8(bytes, bytes), 0xF8);
-}
-
 // dots as LutRows computes them, or false when a byte held code 3. Prefetching
 // as in gemv_rows.
 template <int R>
@@ -83,7 +76,7 @@ bool masked_rows(const uint8_t* const rows[R], const int8_t* q, int64_t k, int32
             m.dot(p, q + b * kBlockWeights, acc_a[i], acc_b[i]);
         }
     }
-    if (_mm512_test_epi8_mask(seen, _mm512_set1_epi8(static_cast<char>(0xAA))) != 0) {
+    if (saw_code3(seen)) {
         return false;
     }
 #pragma GCC unroll 8

@@ -210,6 +210,66 @@ BOOST_AUTO_TEST_CASE(gemm_vnni_matches_scalar_across_slices_and_token_spans,
     }
 }
 
+// The VNNI GEMM's small-batch path (1..8 tokens: a decode step of batched
+// sequences) tiles 4 rows up to 4 tokens and 2 rows beyond: every batch size on
+// random shapes with ragged tiles, lone blocks and ragged pieces.
+BOOST_AUTO_TEST_CASE(gemm_vnni_small_batch_matches_scalar_for_every_batch_size,
+                     *utf::precondition(VnniPresent())) {
+    std::mt19937 rng(1234);
+    std::uniform_int_distribution<int64_t> rows(1, 41), blocks(1, 23), piece(1, 9);
+    for (int64_t tokens = 1; tokens <= 8; ++tokens) {
+        for (int trial = 0; trial < 4; ++trial) {
+            std::vector<int64_t> pieces;
+            for (int i = 0; i < 6; ++i)
+                pieces.push_back(piece(rng));
+            check_i2s("cpu-avx512.i2s_gemm.i8.vnni", "i2s_gemm.i8", rows(rng), 128 * blocks(rng), tokens, pieces);
+        }
+        check_i2s("cpu-avx512.i2s_gemm.i8.vnni", "i2s_gemm.i8", 13, 6912, tokens, kRaggedPieces);
+    }
+}
+
+// Row t of a batched step is bitwise what the one-token GEMV gives for token t
+// alone: a sequence's logits must not depend on what it is batched with.
+BOOST_AUTO_TEST_CASE(gemm_vnni_small_batch_rows_equal_the_gemv_of_each_token,
+                     *utf::precondition(VnniPresent())) {
+    for (int64_t tokens : {2, 4, 5, 8}) {
+        std::mt19937 rng(static_cast<unsigned>(77 + tokens));
+        const I2sProblem p = make_i2s(rng, 11, 2560, tokens, false);
+        const auto batched = run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemm.i8.vnni"), p, kRaggedPieces);
+        for (int64_t t = 0; t < tokens; ++t) {
+            I2sProblem one{p.rows, p.k, 1, p.ldy, p.weights, {}, {p.act_scale[t]}, {p.act_sum[t]}, p.wscale};
+            one.q.assign(p.q.begin() + t * p.k, p.q.begin() + (t + 1) * p.k);
+            const auto single = run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemv.i8.vnni"), one, {p.rows});
+            const std::vector<float> row(batched.begin() + t * p.ldy, batched.begin() + (t + 1) * p.ldy);
+            BOOST_TEST(first_difference(single, row).empty(),
+                       "tokens=" << tokens << " t=" << t << ": " << first_difference(single, row));
+        }
+    }
+}
+
+// Largest sums the format allows per lane and row: every weight +1 or -1 against
+// activations all -128 or all 127, for each batch size (no int32 lane may wrap
+// and the per-half shifts must not mix codes of neighbouring bytes).
+BOOST_AUTO_TEST_CASE(gemm_vnni_small_batch_is_exact_at_extreme_codes_and_activations,
+                     *utf::precondition(VnniPresent())) {
+    for (uint8_t byte : {uint8_t{0x00}, uint8_t{0xAA}, uint8_t{0x55}, uint8_t{0x24}}) {
+        for (int64_t tokens = 1; tokens <= 8; ++tokens) {
+            const int64_t rows = 6, k = 6912;
+            I2sProblem p{rows, k, tokens, rows, std::vector<uint8_t>(rows * k / 4, byte), {}, {}, {}, 0.5f};
+            for (int64_t t = 0; t < tokens; ++t) {
+                const int8_t v = t % 2 ? int8_t{127} : int8_t{-128};
+                p.q.insert(p.q.end(), static_cast<size_t>(k), v);
+                p.act_scale.push_back(1.0f + static_cast<float>(t));
+                p.act_sum.push_back(static_cast<int32_t>(v) * static_cast<int32_t>(k));
+            }
+            const auto want = run_i2s(scalar("i2s_gemm.i8"), p, {rows});
+            const auto got = run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemm.i8.vnni"), p, {4, 2});
+            BOOST_TEST(first_difference(want, got).empty(), "byte " << int(byte) << " tokens=" << tokens << ": "
+                                                                    << first_difference(want, got));
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(code_three_acts_as_zero_weight, *utf::precondition(Avx512Present())) {
     // Every weight coded 3 (bytes 0xFF): the dot is 0 whatever the activations,
     // although sum(code * q) - sum(q) would be 2 * sum(q) without the remap.
@@ -243,6 +303,20 @@ BOOST_AUTO_TEST_CASE(a_single_code_three_pair_in_valid_rows_still_matches_scalar
                 const auto got = run_i2s(kernel("cpu-avx512", id), p, {5});
                 BOOST_TEST(first_difference(want, got).empty(),
                            id << " byte " << byte << " pair " << pair << ": " << first_difference(want, got));
+            }
+            // The VNNI GEMM's small-batch tiles (4 x 3 and 2 x 6 here) redo a
+            // tile with code 3 through the lookup-table path.
+            if (vnni) {
+                for (int64_t tokens : {3, 6}) {
+                    std::mt19937 qrng(static_cast<unsigned>(byte + pair + tokens));
+                    I2sProblem pb = make_i2s(qrng, 5, 384, tokens, false);
+                    pb.weights = p.weights;
+                    const auto want_b = run_i2s(scalar("i2s_gemm.i8"), pb, {5});
+                    const auto got_b = run_i2s(kernel("cpu-avx512", "cpu-avx512.i2s_gemm.i8.vnni"), pb, {5});
+                    BOOST_TEST(first_difference(want_b, got_b).empty(), "tokens " << tokens << " byte " << byte
+                                                                                << " pair " << pair << ": "
+                                                                                << first_difference(want_b, got_b));
+                }
             }
         }
     }

@@ -147,7 +147,8 @@ void register_matmul_benchmarks(const kernels::Registry& registry, unsigned thre
             const bool gemv = k->op == BITNET_OP_I2S_GEMV;
             if (!gemv && k->op != BITNET_OP_I2S_GEMM)
                 continue;
-            for (int64_t tokens : {int64_t{1}, int64_t{128}}) {
+            // 4 tokens: a decode step of four batched sequences.
+            for (int64_t tokens : {int64_t{1}, int64_t{4}, int64_t{128}}) {
                 if (gemv && tokens != 1)
                     continue;  // GEMV is the one-token op
                 benchmark::RegisterBenchmark(bench_name(k, s, tokens, threads).c_str(), run_i2s, k, s, tokens,
@@ -161,7 +162,7 @@ void register_matmul_benchmarks(const kernels::Registry& registry, unsigned thre
         if (k->op != BITNET_OP_F16_MATMUL && k->op != BITNET_OP_Q8_MATMUL)
             continue;
         const auto run = k->op == BITNET_OP_F16_MATMUL ? run_f16 : run_q8;
-        for (int64_t tokens : {int64_t{1}, int64_t{128}}) {
+        for (int64_t tokens : {int64_t{1}, int64_t{4}, int64_t{128}}) {
             benchmark::RegisterBenchmark(bench_name(k, kHeadShape, tokens, threads).c_str(), run, k,
                                          kHeadShape, tokens, threads)
                 ->UseRealTime()
