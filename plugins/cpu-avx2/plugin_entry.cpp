@@ -36,6 +36,7 @@ constexpr bitnet_kp_kernel kernel(const char* id, bitnet_kp_op op, bitnet_kp_ker
 const bitnet_kp_kernel kKernels[] = {
     kernel("cpu-avx2.i2s_gemv.i8.avx2", BITNET_OP_I2S_GEMV, avx2::i2s_gemv),
     kernel("cpu-avx2.i2s_gemm.i8.avx2", BITNET_OP_I2S_GEMM, avx2::i2s_gemm),
+    kernel("cpu-avx2.i2s_gemm_few.i8.avx2", BITNET_OP_I2S_GEMM_FEW, avx2::i2s_gemm),
     kernel("cpu-avx2.quantize_i8.f32.avx2", BITNET_OP_QUANTIZE_I8, avx2::quantize_i8),
     kernel("cpu-avx2.f16_matmul.f32.avx2f16c", BITNET_OP_F16_MATMUL, avx2::f16_matmul),
     kernel("cpu-avx2.rmsnorm.f32.avx2", BITNET_OP_RMSNORM, avx2::rmsnorm),

@@ -38,6 +38,13 @@ const bitnet_kp_kernel kKernels[] = {
                          bitnet::avx512::i2s_gemm_vnni),
     BITNET_AVX512_KERNEL("cpu-avx512.i2s_gemm.i8.avx512bw", BITNET_OP_I2S_GEMM, kPriorityBw, kBase,
                          bitnet::avx512::i2s_gemm_avx512bw),
+    // The same entry points: i2s_gemm_vnni takes 2..8 tokens through the
+    // small-batch kernel, so hosts that prefer another plugin's prefill GEMM
+    // (cpu-onednn with AMX) still decode several sequences here.
+    BITNET_AVX512_KERNEL("cpu-avx512.i2s_gemm_few.i8.vnni", BITNET_OP_I2S_GEMM_FEW, kPriorityVnni, kVnni,
+                         bitnet::avx512::i2s_gemm_vnni),
+    BITNET_AVX512_KERNEL("cpu-avx512.i2s_gemm_few.i8.avx512bw", BITNET_OP_I2S_GEMM_FEW, kPriorityBw, kBase,
+                         bitnet::avx512::i2s_gemm_avx512bw),
     BITNET_AVX512_KERNEL("cpu-avx512.quantize_i8.f32.avx512", BITNET_OP_QUANTIZE_I8, kPriorityOnly, kBase,
                          bitnet::avx512::quantize_i8),
     BITNET_AVX512_KERNEL("cpu-avx512.rmsnorm.f32.avx512", BITNET_OP_RMSNORM, kPriorityOnly, kBase,

@@ -21,6 +21,7 @@ constexpr bitnet_kp_kernel make_kernel(const char* id, bitnet_kp_op op, bitnet_k
 const bitnet_kp_kernel kKernels[] = {
     make_kernel("cpu-scalar.i2s_gemv.i8.ref", BITNET_OP_I2S_GEMV, i2s_matmul),
     make_kernel("cpu-scalar.i2s_gemm.i8.ref", BITNET_OP_I2S_GEMM, i2s_matmul),
+    make_kernel("cpu-scalar.i2s_gemm_few.i8.ref", BITNET_OP_I2S_GEMM_FEW, i2s_matmul),
     make_kernel("cpu-scalar.quantize_i8.f32.ref", BITNET_OP_QUANTIZE_I8, quantize_i8),
     make_kernel("cpu-scalar.rmsnorm.f32.ref", BITNET_OP_RMSNORM, rmsnorm),
     make_kernel("cpu-scalar.rope_neox.f32.ref", BITNET_OP_ROPE_NEOX, rope_neox),

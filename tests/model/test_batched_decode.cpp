@@ -168,3 +168,33 @@ BOOST_AUTO_TEST_CASE(bad_batches_are_refused_before_any_session_moves) {
     refused({&a}, {1 << 20}, "outside the vocabulary");
     refused({}, {}, "empty batch");
 }
+
+BOOST_AUTO_TEST_CASE(few_sequence_steps_run_the_small_batch_op_not_the_prefill_gemm) {
+    Engine e(options_for(demo_model(), "auto", 2, "f16"));
+    const auto& few = e.dispatcher().selected(BITNET_OP_I2S_GEMM_FEW);
+    BOOST_TEST_REQUIRE(few.kernel != nullptr);  // cpu-scalar offers it, so auto always has one
+    const auto vocab = static_cast<int32_t>(e.model().config().n_vocab);
+    std::vector<std::unique_ptr<model::Session>> sessions;
+    std::vector<model::Session*> active;
+    for (int s = 0; s < 4; ++s) {
+        sessions.push_back(std::make_unique<model::Session>(e.model(), e.dispatcher(), 64));
+        const auto p = prompt_of(s, vocab);
+        sessions.back()->eval(std::vector<int32_t>(p.begin(), p.begin() + 1));
+        active.push_back(sessions.back().get());
+    }
+    e.dispatcher().reset_stats();
+    const std::vector<int32_t> ids{step_id(0, 0, vocab), step_id(1, 0, vocab), step_id(2, 0, vocab),
+                                   step_id(3, 0, vocab)};
+    model::Session::decode_batch(active, ids);
+    uint64_t few_calls = 0;
+    for (const auto& st : e.dispatcher().stats()) {
+        BOOST_TEST(st.op != static_cast<uint32_t>(BITNET_OP_I2S_GEMM), st.id);
+        BOOST_TEST(st.op != static_cast<uint32_t>(BITNET_OP_I2S_GEMV), st.id);
+        if (st.op == BITNET_OP_I2S_GEMM_FEW) {
+            BOOST_TEST(st.id == few.kernel->id);
+            few_calls = st.calls;
+        }
+    }
+    // Seven projections per layer, one call each.
+    BOOST_TEST(few_calls == static_cast<uint64_t>(7 * e.model().config().n_layer));
+}

@@ -40,6 +40,7 @@ struct TernaryWeight {
     std::string name;
     bitnet_kp_i2s_weights gemv{};  // what the GEMV kernel reads
     bitnet_kp_i2s_weights gemm{};  // what the GEMM kernel reads
+    bitnet_kp_i2s_weights few{};   // what the I2S_GEMM_FEW kernel reads, if one is selected
 };
 
 struct LayerWeights {

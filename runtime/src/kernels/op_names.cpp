@@ -18,6 +18,7 @@ std::string op_name(uint32_t op) {
         case BITNET_OP_EMBED_F16: return "embed_f16";
         case BITNET_OP_F16_MATMUL: return "f16_matmul";
         case BITNET_OP_Q8_MATMUL: return "q8_matmul";
+        case BITNET_OP_I2S_GEMM_FEW: return "i2s_gemm_few";
         default: return "op " + std::to_string(op);
     }
 }

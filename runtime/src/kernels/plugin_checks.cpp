@@ -170,7 +170,7 @@ std::string check_descriptor(const bitnet_kp_plugin* p, std::vector<const bitnet
         if (!k->run) return where + ": run function is NULL";
         if ((k->pack == nullptr) != (k->packed_size == nullptr))
             return where + ": pack and packed_size must both be set or both be NULL";
-        if (k->pack && k->op != BITNET_OP_I2S_GEMV && k->op != BITNET_OP_I2S_GEMM)
+        if (k->pack && k->op != BITNET_OP_I2S_GEMV && k->op != BITNET_OP_I2S_GEMM && k->op != BITNET_OP_I2S_GEMM_FEW)
             return where + ": only ternary matmul kernels may repack weights";
         // Ops from a later ABI minor are valid but unknown here: skip, keep the plugin.
         if (k->op <= BITNET_OP_COUNT) kernels.push_back(k);

@@ -103,6 +103,7 @@ void Model::bind_weights() {
         std::memcpy(&w.gemv.scale, t.data + rows * k / 4, sizeof(float));
         if (!std::isfinite(w.gemv.scale)) f.fail("tensor " + name + ": weight scale is not finite");
         w.gemm = w.gemv;
+        w.few = w.gemv;
         return w;
     };
 
@@ -135,6 +136,7 @@ void Model::bind_weights() {
 void Model::prepare_weights(const kernels::Dispatcher& dispatcher) {
     const bitnet_kp_kernel* gemv = dispatcher.selected(BITNET_OP_I2S_GEMV).kernel;
     const bitnet_kp_kernel* gemm = dispatcher.selected(BITNET_OP_I2S_GEMM).kernel;
+    const bitnet_kp_kernel* few = dispatcher.selected(BITNET_OP_I2S_GEMM_FEW).kernel;
     auto pack = [&](bitnet_kp_i2s_weights& w, const bitnet_kp_kernel* k) -> const void* {
         if (!k->pack) return nullptr;
         size_t size = k->packed_size(w.rows, w.k);
@@ -155,6 +157,13 @@ void Model::prepare_weights(const kernels::Dispatcher& dispatcher) {
             w->gemv.packed = pack(w->gemv, gemv);
             // One packed copy serves both ops when they share the packing routine.
             w->gemm.packed = (gemm->pack && gemm->pack == gemv->pack) ? w->gemv.packed : pack(w->gemm, gemm);
+            if (!few) continue;
+            if (few->pack && few->pack == gemv->pack)
+                w->few.packed = w->gemv.packed;
+            else if (few->pack && few->pack == gemm->pack)
+                w->few.packed = w->gemm.packed;
+            else
+                w->few.packed = pack(w->few, few);
         }
 }
 

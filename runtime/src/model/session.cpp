@@ -139,6 +139,11 @@ void Session::decode_batch(std::span<Session* const> sessions, std::span<const i
 }
 
 void Session::ternary(std::initializer_list<Projection> projections, int64_t n_tokens) {
+    // A few sequences decoding together go to the small-batch op when a plugin
+    // offers one: a GEMM tuned for prefill can lose to it several times there.
+    const bool few = n_tokens > 1 && n_tokens <= BITNET_KP_GEMM_FEW_MAX_TOKENS &&
+                     dispatcher_.selected(BITNET_OP_I2S_GEMM_FEW).kernel != nullptr;
+    const bitnet_kp_op op = n_tokens == 1 ? BITNET_OP_I2S_GEMV : few ? BITNET_OP_I2S_GEMM_FEW : BITNET_OP_I2S_GEMM;
     // Projections of one quantized input share a parallel region.
     constexpr size_t kMax = 3;
     bitnet_kp_i2s_matmul_args args[kMax];
@@ -150,7 +155,7 @@ void Session::ternary(std::initializer_list<Projection> projections, int64_t n_t
         auto& a = args[count];
         a = {};
         a.struct_size = sizeof(a);
-        a.w = n_tokens == 1 ? &w->gemv : &w->gemm;
+        a.w = n_tokens == 1 ? &w->gemv : few ? &w->few : &w->gemm;
         a.q = q8_.data();
         a.act_scale = q8_scale_.data();
         a.act_sum = q8_sum_.data();
@@ -162,8 +167,7 @@ void Session::ternary(std::initializer_list<Projection> projections, int64_t n_t
         k = a.w->k;
         ++count;
     }
-    dispatcher_.run_group(n_tokens == 1 ? BITNET_OP_I2S_GEMV : BITNET_OP_I2S_GEMM, arg_ptrs, rows, count,
-                          row_grain(k * n_tokens));
+    dispatcher_.run_group(op, arg_ptrs, rows, count, row_grain(k * n_tokens));
 }
 
 void Session::quantize(const float* x, int64_t n_tokens, int64_t k) {

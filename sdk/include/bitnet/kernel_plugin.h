@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define BITNET_KP_ABI_MAJOR 1
-#define BITNET_KP_ABI_MINOR 2
+#define BITNET_KP_ABI_MINOR 3
 #define BITNET_KP_ENTRY_SYMBOL "bitnet_kernel_plugin_entry"
 
 #if defined(_WIN32)
@@ -106,11 +106,18 @@ typedef enum bitnet_kp_op {
     BITNET_OP_ADD = 8,          /* bitnet_kp_binary_args; elements */
     BITNET_OP_EMBED_F16 = 9,    /* bitnet_kp_embed_args; tokens */
     BITNET_OP_F16_MATMUL = 10,  /* bitnet_kp_f16_matmul_args; output rows */
-    BITNET_OP_Q8_MATMUL = 11    /* bitnet_kp_q8_matmul_args; output rows (since 1.1) */
+    BITNET_OP_Q8_MATMUL = 11,   /* bitnet_kp_q8_matmul_args; output rows (since 1.1) */
+    /* bitnet_kp_i2s_matmul_args, 2 <= n_tokens <= 8: one token of each of a few
+     * sequences decoding together, where a prefill GEMM (tuned for long batches)
+     * may be slow. Optional: with no kernel for it the host calls I2S_GEMM. Its
+     * weights view is packed by this kernel's own pack routine. (since 1.3) */
+    BITNET_OP_I2S_GEMM_FEW = 12
 } bitnet_kp_op;
 /* Ops known to this header. A host ignores kernels of ops above its own count,
  * so a plugin built against a later minor still loads. */
-#define BITNET_OP_COUNT 11
+#define BITNET_OP_COUNT 12
+/* The most tokens a host passes to I2S_GEMM_FEW. */
+#define BITNET_KP_GEMM_FEW_MAX_TOKENS 8
 
 /* An I2_S ternary weight [rows x k] as stored in GGUF: row r starts at byte
  * r*k/4; inside a row, blocks of 128 weights in 32 bytes, byte b of block B

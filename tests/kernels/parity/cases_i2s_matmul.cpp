@@ -90,4 +90,10 @@ std::vector<CasePtr> make_i2s_gemm_cases(Level level, uint64_t seed) {
                                                          : std::vector<int64_t>{1, 7});
 }
 
+// The op's whole token range at its ends and an odd count between.
+std::vector<CasePtr> make_i2s_gemm_few_cases(Level level, uint64_t seed) {
+    return make_cases(level, seed, level == Level::kFull ? std::vector<int64_t>{2, 3, 8}
+                                                         : std::vector<int64_t>{2, 8});
+}
+
 }  // namespace bitnet::parity

@@ -28,6 +28,7 @@ const OpSpec* find_op_spec(uint32_t op);
 // Case generators, one per op (defined in cases_*.cpp).
 std::vector<CasePtr> make_i2s_gemv_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_i2s_gemm_cases(Level level, uint64_t seed);
+std::vector<CasePtr> make_i2s_gemm_few_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_quantize_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_rmsnorm_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_rope_cases(Level level, uint64_t seed);
