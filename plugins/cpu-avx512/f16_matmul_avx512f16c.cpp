@@ -138,12 +138,15 @@ void all_rows(const bitnet_kp_f16_matmul_args* a, const float* x, int64_t begin,
 
 }  // namespace
 
-// One token group rounds its input as it goes (once per four rows: cheap next
-// to the weights' memory traffic). Many token groups revisit each input per row
-// block, so the input is rounded once into a copy first, when one can be had.
+// One token rounds its input as it goes (once per four rows: cheap next to the
+// weights' memory traffic). With several tokens (sequences decoding together,
+// or many token groups revisiting each input per row block) rounding every
+// input vector at every step would outnumber the weight conversions and make
+// the loop compute-bound, so the input is rounded once into a copy first, when
+// one can be had.
 void f16_matmul(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_f16_matmul_args*>(raw);
-    if (a->n_tokens > kTokens) {
+    if (a->n_tokens > 1) {
         const int64_t n = a->n_tokens * a->k;
         // Cache-line aligned: a 64-byte load split over two lines costs twice.
         struct AlignedFree {
