@@ -2,21 +2,23 @@
 // Ternary matmul for a small batch (2..8 tokens, a decode step of several
 // sequences) with AVX-512 VNNI. The GEMM kernel decodes codes into an L1 buffer
 // and reuses them over a 4x4 register tile, which pays off over a long prompt
-// but makes a handful of tokens compute-bound. Here each weight block is read
-// from memory once and turned into codes in registers once, then dotted against
-// every token's activations (which stay in L1), so the cost per token is only
-// the vpdpbusd themselves.
+// but makes a handful of tokens compute-bound. Here each 64-byte chunk of a row
+// is read from memory once and turned into code planes in registers once
+// (CodeDecoder: one shift, two ands, four vpshufb), then dotted against every
+// token's activations, so the cost per token is only its four vpdpbusd.
 //
-// Each 32-byte block is broadcast to both halves of a zmm; a per-half variable
-// shift and a mask leave one code (0..2) per byte: bits 7..6 and 5..4 for the
-// first operand (elements 0..63 and 64..127 of the block in natural order, like
-// the activations), bits 3..2 and 1..0 for the second. Both land at weight 1, so
-// one accumulator per (row, token) takes both vpdpbusd.
+// The activations are rearranged into the planes' order once per call
+// (load_activation_planes, per token and chunk, into a buffer that stays in L1)
+// rather than shuffled again for every row. The decode runs on the shuffle port
+// and leaves the vpdpbusd port to the dots, which bound this loop: an earlier
+// form that decoded with variable shifts spent that port on them too.
 //
-// That form counts code 3 as 3, where the header wants weight 0 (code 1), as in
-// i2s_gemv_avx512_vnni.cpp: the loop notes code 3, and the rare row tile that
-// had one is redone per token by the lookup-table path, which remaps it. Sums
-// are exact integers, so the result is bitwise the GEMV's and cpu-scalar's.
+// CodeDecoder's tables count code 3 as weight 0, as the header wants, so every
+// byte is exact without a fallback. Sums are exact integers, so the result is
+// bitwise the GEMV's and cpu-scalar's.
+#include <memory>
+#include <new>
+
 #include "avx512_kernels.hpp"
 #include "i2s_gemv_avx512.hpp"
 
@@ -25,32 +27,11 @@ namespace {
 
 constexpr int kBatchTokens = 8;
 
-struct DotVnni {
-    static void dot4(__m512i& acc_a, __m512i& acc_b, const __m512i codes[4], const __m512i acts[4]) {
-        acc_a = _mm512_dpbusd_epi32(acc_a, codes[0], acts[0]);
-        acc_b = _mm512_dpbusd_epi32(acc_b, codes[1], acts[1]);
-        acc_a = _mm512_dpbusd_epi32(acc_a, codes[2], acts[2]);
-        acc_b = _mm512_dpbusd_epi32(acc_b, codes[3], acts[3]);
-    }
-};
-
-struct BlockCodes {
-    __m512i shift_a = _mm512_inserti64x4(_mm512_set1_epi16(6), _mm256_set1_epi16(4), 1);
-    __m512i shift_b = _mm512_inserti64x4(_mm512_set1_epi16(2), _mm256_set1_epi16(0), 1);
-    __m512i low2 = _mm512_set1_epi8(0x03);
-
-    // Codes of the block at p for activations [0, 64) and [64, 128) of it.
-    void decode(__m512i w, __m512i& a, __m512i& b) const {
-        a = _mm512_and_si512(_mm512_srlv_epi16(w, shift_a), low2);
-        b = _mm512_and_si512(_mm512_srlv_epi16(w, shift_b), low2);
-    }
-};
-
-// dots[i][j] = sum over row i of code * q_j (q_j = q + j*k) for the R rows at
-// rows[i] and T tokens, or false when a byte held code 3.
+// dots[i][j] = sum over row i of code * q_j for the R rows at rows[i] and T
+// tokens whose activation planes are at planes + j * plane_stride.
 template <int R, int T>
-bool batch_tile(const uint8_t* const rows[R], const int8_t* q, int64_t k, int32_t dots[][kBatchTokens]) {
-    const BlockCodes bc;
+void tile_dots(const CodeDecoder& decoder, const uint8_t* const rows[R], const int8_t* planes,
+               int64_t plane_stride, int64_t k, int32_t dots[][kBatchTokens]) {
     __m512i acc[R][T];
 #pragma GCC unroll 8
     for (int i = 0; i < R; ++i) {
@@ -59,38 +40,25 @@ bool batch_tile(const uint8_t* const rows[R], const int8_t* q, int64_t k, int32_
             acc[i][j] = _mm512_setzero_si512();
         }
     }
-    __m512i seen = _mm512_setzero_si512();
-    auto block = [&](const uint8_t* p, int64_t b, int i) __attribute__((always_inline)) {
-        const __m512i w = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
-        seen = note_code3(seen, w);
-        __m512i ca, cb;
-        bc.decode(w, ca, cb);
-#pragma GCC unroll 8
-        for (int j = 0; j < T; ++j) {
-            const int8_t* x = q + j * k + b * kBlockWeights;
-            acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], ca, _mm512_loadu_si512(x));
-            acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], cb, _mm512_loadu_si512(x + 64));
-        }
-    };
-    const int64_t blocks = k / kBlockWeights;
-    int64_t b = 0;
-    for (; b + 2 <= blocks; b += 2) {
+    const int64_t chunks = (k + kChunkWeights - 1) / kChunkWeights;
+    for (int64_t c = 0; c < chunks; ++c) {
+        const bool lone_block = (c + 1) * kChunkWeights > k;
+        const int8_t* x = planes + c * kChunkWeights;
 #pragma GCC unroll 8
         for (int i = 0; i < R; ++i) {
-            const uint8_t* p = rows[i] + b * 32;
-            _mm_prefetch(reinterpret_cast<const char*>(p + kPrefetchBytes), _MM_HINT_T1);
-            block(p, b, i);
-            block(p + 32, b + 1, i);
-        }
-    }
-    if (b < blocks) {
+            const uint8_t* chunk = rows[i] + c * kChunkBytes;
+            _mm_prefetch(reinterpret_cast<const char*>(chunk + kPrefetchBytes), _MM_HINT_T1);
+            __m512i codes[4];
+            decoder.decode(load_codes(chunk, lone_block), codes);
 #pragma GCC unroll 8
-        for (int i = 0; i < R; ++i) {
-            block(rows[i] + b * 32, b, i);
+            for (int j = 0; j < T; ++j) {
+                const int8_t* xj = x + j * plane_stride;
+#pragma GCC unroll 4
+                for (int p = 0; p < 4; ++p) {
+                    acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], codes[p], _mm512_load_si512(xj + 64 * p));
+                }
+            }
         }
-    }
-    if (saw_code3(seen)) {
-        return false;
     }
 #pragma GCC unroll 8
     for (int i = 0; i < R; ++i) {
@@ -99,28 +67,15 @@ bool batch_tile(const uint8_t* const rows[R], const int8_t* q, int64_t k, int32_
             dots[i][j] = _mm512_reduce_add_epi32(acc[i][j]);
         }
     }
-    return true;
-}
-
-template <int R, int T>
-void tile_dots(const uint8_t* const rows[R], const int8_t* q, int64_t k, int32_t dots[][kBatchTokens]) {
-    if (batch_tile<R, T>(rows, q, k, dots)) {
-        return;
-    }
-    for (int j = 0; j < T; ++j) {
-        int32_t d[R];
-        LutRows<DotVnni>::run<R>(rows, q + j * k, k, d);
-        for (int i = 0; i < R; ++i) {
-            dots[i][j] = d[i];
-        }
-    }
 }
 
 // Rows [begin, end) for all T tokens, R rows per tile taken from R equal spans
 // of the range (several far-apart streams keep more reads in flight, as in the
 // GEMV).
 template <int R, int T>
-void batch_rows(const bitnet_kp_i2s_matmul_args* a, const int32_t* q_sums, int64_t begin, int64_t end) {
+void batch_rows(const bitnet_kp_i2s_matmul_args* a, const int8_t* planes, int64_t plane_stride,
+                const int32_t* q_sums, int64_t begin, int64_t end) {
+    const CodeDecoder decoder;
     const bitnet_kp_i2s_weights* w = a->w;
     const int64_t k = w->k;
     const int64_t row_bytes = k / 4;
@@ -140,12 +95,12 @@ void batch_rows(const bitnet_kp_i2s_matmul_args* a, const int32_t* q_sums, int64
             r[i] = begin + i * span + s;
             rows[i] = w->data + r[i] * row_bytes;
         }
-        tile_dots<R, T>(rows, a->q, k, dots);
+        tile_dots<R, T>(decoder, rows, planes, plane_stride, k, dots);
         emit(r, R);
     }
     for (int64_t r = begin + R * span; r < end; ++r) {
         const uint8_t* row = w->data + r * row_bytes;
-        tile_dots<1, T>(&row, a->q, k, dots);
+        tile_dots<1, T>(decoder, &row, planes, plane_stride, k, dots);
         emit(&r, 1);
     }
 }
@@ -157,22 +112,45 @@ bool i2s_gemv_batch_vnni(const void* raw, int64_t begin, int64_t end) {
     if (a->n_tokens < 1 || a->n_tokens > kBatchTokens) {
         return false;
     }
-    // Our own sums of q, as in the GEMV.
+    const int64_t k = a->w->k;
+    const int64_t chunks = (k + kChunkWeights - 1) / kChunkWeights;
+    const int64_t plane_stride = chunks * kChunkWeights;
+    // Aligned, so the inner loop's loads never split a cache line.
+    struct AlignedFree {
+        void operator()(int8_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+    };
+    std::unique_ptr<int8_t[], AlignedFree> planes(
+        new (std::align_val_t{64}, std::nothrow) int8_t[static_cast<size_t>(a->n_tokens * plane_stride)]);
+    if (!planes) {
+        return false;  // the caller's GEMM path needs no buffer of this kind
+    }
+    // Our own sums of q, as in the GEMV; the lone block's empty upper half is
+    // zeros, which add nothing to any dot.
     int32_t q_sums[kBatchTokens];
     for (int64_t j = 0; j < a->n_tokens; ++j) {
-        q_sums[j] = sum_i8(a->q + j * a->w->k, a->w->k);
+        const int8_t* q = a->q + j * k;
+        q_sums[j] = sum_i8(q, k);
+        for (int64_t c = 0; c < chunks; ++c) {
+            __m512i p[4];
+            load_activation_planes(q + c * kChunkWeights, (c + 1) * kChunkWeights > k, p);
+            int8_t* out = planes.get() + j * plane_stride + c * kChunkWeights;
+            for (int i = 0; i < 4; ++i) {
+                _mm512_store_si512(out + 64 * i, p[i]);
+            }
+        }
     }
-    // Tiles of R x T accumulators stay within 16 zmm, leaving room for codes,
-    // constants and the code-3 mask.
+    // Tiles of R x T accumulators stay within 16 zmm, leaving room for the
+    // code planes and the decoder's constants.
+    const int8_t* pl = planes.get();
     switch (a->n_tokens) {
-        case 1: batch_rows<4, 1>(a, q_sums, begin, end); break;
-        case 2: batch_rows<4, 2>(a, q_sums, begin, end); break;
-        case 3: batch_rows<4, 3>(a, q_sums, begin, end); break;
-        case 4: batch_rows<4, 4>(a, q_sums, begin, end); break;
-        case 5: batch_rows<2, 5>(a, q_sums, begin, end); break;
-        case 6: batch_rows<2, 6>(a, q_sums, begin, end); break;
-        case 7: batch_rows<2, 7>(a, q_sums, begin, end); break;
-        default: batch_rows<2, 8>(a, q_sums, begin, end); break;
+        case 1: batch_rows<4, 1>(a, pl, plane_stride, q_sums, begin, end); break;
+        case 2: batch_rows<4, 2>(a, pl, plane_stride, q_sums, begin, end); break;
+        case 3: batch_rows<4, 3>(a, pl, plane_stride, q_sums, begin, end); break;
+        case 4: batch_rows<4, 4>(a, pl, plane_stride, q_sums, begin, end); break;
+        case 5: batch_rows<2, 5>(a, pl, plane_stride, q_sums, begin, end); break;
+        case 6: batch_rows<2, 6>(a, pl, plane_stride, q_sums, begin, end); break;
+        case 7: batch_rows<2, 7>(a, pl, plane_stride, q_sums, begin, end); break;
+        default: batch_rows<2, 8>(a, pl, plane_stride, q_sums, begin, end); break;
     }
     return true;
 }

@@ -90,10 +90,12 @@ std::vector<CasePtr> make_i2s_gemm_cases(Level level, uint64_t seed) {
                                                          : std::vector<int64_t>{1, 7});
 }
 
-// The op's whole token range at its ends and an odd count between.
+// The op's whole token range at its ends, the four-sequence decode a server
+// runs most, and both tile shapes of the small-batch kernels (4 rows up to four
+// tokens, 2 rows above).
 std::vector<CasePtr> make_i2s_gemm_few_cases(Level level, uint64_t seed) {
-    return make_cases(level, seed, level == Level::kFull ? std::vector<int64_t>{2, 3, 8}
-                                                         : std::vector<int64_t>{2, 8});
+    return make_cases(level, seed, level == Level::kFull ? std::vector<int64_t>{2, 3, 4, 5, 8}
+                                                         : std::vector<int64_t>{2, 4, 8});
 }
 
 }  // namespace bitnet::parity
