@@ -31,6 +31,8 @@ const bitnet_kp_kernel kKernels[] = {
     make_kernel("cpu-scalar.embed_f16.f32.ref", BITNET_OP_EMBED_F16, embed_f16),
     make_kernel("cpu-scalar.f16_matmul.f32.ref", BITNET_OP_F16_MATMUL, f16_matmul),
     make_kernel("cpu-scalar.q8_matmul.i8.ref", BITNET_OP_Q8_MATMUL, q8_matmul),
+    make_kernel("cpu-scalar.rope_norm.f32.ref", BITNET_OP_ROPE_NORM, rope_norm),
+    make_kernel("cpu-scalar.silu_gate.f32.ref", BITNET_OP_SILU_GATE, silu_gate),
 };
 
 // The host struct must at least reach cpu_features for us to read the ABI fields.

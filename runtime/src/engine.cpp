@@ -63,8 +63,8 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
     if (options_.head_precision != "f16" && options_.head_precision != "q8")
         throw Error("unknown head precision '" + options_.head_precision + "' (expected f16 or q8)");
     const bool q8 = options_.head_precision == "q8";
-    auto selection = setup_.registry->select(
-        options_.backend, kernels::kModelOps | (q8 ? kernels::op_bit(BITNET_OP_Q8_MATMUL) : 0));
+    const uint64_t required = kernels::kModelOps | (q8 ? kernels::op_bit(BITNET_OP_Q8_MATMUL) : 0);
+    auto selection = setup_.registry->select(options_.backend, required);
     unsigned threads = options_.threads ? options_.threads : setup_.cpu.cores;
     pool_ = std::make_unique<ThreadPool>(threads);
     dispatcher_ = std::make_unique<kernels::Dispatcher>(selection, *pool_);
@@ -73,6 +73,13 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
     load.head_stays_mapped = q8;
     load.threads = std::max(threads, setup_.cpu.cores);  // reading is brief: every core helps
     model_ = std::make_unique<model::Model>(options_.model_path, load);
+    const model::Architecture& arch = model_->config().arch();
+    for (uint32_t op = 1; op <= BITNET_OP_COUNT; ++op)
+        if ((arch.ops & kernels::op_bit(op)) && !dispatcher_->selected(static_cast<bitnet_kp_op>(op)).kernel)
+            model_->file().fail("architecture " + std::string(arch.name) + " needs op " + kernels::op_name(op) +
+                                ", which no plugin of --backend " + options_.backend + " offers");
+    used_ops_ = required | arch.ops |
+                (dispatcher_->selected(BITNET_OP_I2S_GEMM_FEW).kernel ? kernels::op_bit(BITNET_OP_I2S_GEMM_FEW) : 0);
     model_->prepare_weights(*dispatcher_);
     if (q8) model_->prepare_head_q8(*pool_, setup_.features);
     tokenizer_ = tokenizer::load_tokenizer(model_->file(), options_.tokenizer);

@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(bad_arguments_fail_with_a_message) {
     auto r = run_tool(kTool, {"synth", "--preset", "huge", "--out", dir.file("x.gguf")});
     BOOST_TEST(r.exited);
     BOOST_TEST(r.status == 1);
-    BOOST_TEST(r.err == "error: unknown preset 'huge' (presets: 2b-4t, medium, small, tiny)\n");
+    BOOST_TEST(r.err == "error: unknown preset 'huge' (presets: 2b-4t, medium, small, tiny, bitnet-large, falcon3-1b, llama3-8b)\n");
     const std::string not_gguf = dir.file("not.gguf");
     bitnet::test::write_file(not_gguf, {'h', 'e', 'l', 'l', 'o'});
     r = run_tool(kTool, {"synth", "--preset", "tiny", "--out", dir.file("y.gguf"), "--vocab", not_gguf});
@@ -259,4 +259,28 @@ BOOST_AUTO_TEST_CASE(bad_arguments_fail_with_a_message) {
     r = run_tool(kTool, {"synth", "--preset", "tiny"});
     BOOST_TEST(r.status == 2);
     BOOST_TEST(r.err.find("error: synth: ") == 0u);
+}
+
+// Each family gets its own key prefix and exactly the tensors llama.cpp's loader
+// for that general.architecture expects.
+BOOST_AUTO_TEST_CASE(families_write_their_own_keys_and_tensors) {
+    TempDir dir;
+    GgufFile llama(synth(dir, "llama.gguf", {"--preset", "tiny", "--arch", "llama", "--untied-head"}));
+    BOOST_TEST(llama.get_string("general.architecture") == "llama");
+    BOOST_TEST(llama.get_uint("llama.block_count") == 2u);
+    BOOST_TEST(!llama.has("bitnet-b1.58.block_count"));
+    BOOST_TEST(!llama.find_tensor("blk.0.attn_sub_norm.weight"));
+    BOOST_TEST(!llama.find_tensor("blk.1.ffn_sub_norm.weight"));
+    BOOST_TEST(llama.tensor("output.weight").ne == (std::vector<uint64_t>{256, 1024}), boost::test_tools::per_element());
+    GgufFile bitnet(synth(dir, "bitnet.gguf", {"--preset", "tiny", "--arch", "bitnet"}));
+    BOOST_TEST(bitnet.get_uint("bitnet.embedding_length") == 256u);
+    BOOST_TEST(bitnet.tensor("blk.1.ffn_sub_norm.weight").ne == (std::vector<uint64_t>{768}), boost::test_tools::per_element());
+    BOOST_TEST(!bitnet.find_tensor("output.weight"));
+
+    auto r = run_tool(kTool, {"synth", "--preset", "tiny", "--arch", "gpt2", "--out", dir.file("x.gguf")});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err == "error: unknown architecture 'gpt2' (architectures: bitnet-b1.58, bitnet-25, bitnet, llama)\n");
+    r = run_tool(kTool, {"synth", "--preset", "tiny", "--arch", "bitnet", "--untied-head", "--out", dir.file("x.gguf")});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err == "error: architecture bitnet ties the head to token_embd.weight (no --untied-head)\n");
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // bitnet-gguf: inspect GGUF files, tokenize with their vocabulary, and write
-// synthetic bitnet-b1.58 models.
+// synthetic models of every family the runtime runs.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -22,7 +22,7 @@ constexpr const char* kUsage =
     "usage: bitnet-gguf inspect FILE [--max-items N]\n"
     "       bitnet-gguf tokenize -m FILE -p TEXT [--no-bos] [--no-parse-special]\n"
     "                            [--pre-tokenizer default|llama-bpe]\n"
-    "       bitnet-gguf synth --preset 2b-4t|medium|small|tiny --out FILE [--seed N] [--vocab FILE]\n";
+    "       bitnet-gguf synth --preset NAME --out FILE [--seed N] [--vocab FILE] [--arch ARCH] [--untied-head]\n";
 
 // Parses argv after the command word; returns false when --help was asked.
 bool parse(int argc, char** argv, po::options_description& desc, po::variables_map& vm,
@@ -76,10 +76,12 @@ int run_tokenize(int argc, char** argv) {
 
 int run_synth(int argc, char** argv) {
     po::options_description desc("synth options");
-    desc.add_options()("preset", po::value<std::string>()->required(), "2b-4t, medium, small or tiny")(
+    desc.add_options()("preset", po::value<std::string>()->required(), "2b-4t, medium, small, tiny, bitnet-large, falcon3-1b or llama3-8b")(
         "out,o", po::value<std::string>()->required(), "output GGUF file")(
         "seed", po::value<uint64_t>()->default_value(1), "random seed")(
-        "vocab", po::value<std::string>(), "GGUF whose tokenizer.* keys are copied");
+        "vocab", po::value<std::string>(), "GGUF whose tokenizer.* keys are copied")(
+        "arch", po::value<std::string>(), "general.architecture to write instead of the preset's (bitnet-b1.58, bitnet-25, bitnet, llama)")(
+        "untied-head", "write output.weight beside token_embd.weight");
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm)) return 0;
     SynthOptions opt;
@@ -87,6 +89,8 @@ int run_synth(int argc, char** argv) {
     opt.out = vm["out"].as<std::string>();
     opt.seed = vm["seed"].as<uint64_t>();
     if (vm.count("vocab")) opt.vocab = vm["vocab"].as<std::string>();
+    if (vm.count("arch")) opt.arch = vm["arch"].as<std::string>();
+    opt.untied_head = vm.count("untied-head") > 0;
     find_preset(opt.preset);  // fail before any work
     const auto start = std::chrono::steady_clock::now();
     const SynthSummary s = synth_model(opt);

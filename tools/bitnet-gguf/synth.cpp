@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 
+#include "bitnet/architecture.hpp"
 #include "bitnet/error.hpp"
 #include "bitnet/f16.hpp"
 #include "bitnet/gguf.hpp"
@@ -21,11 +22,15 @@ namespace {
 constexpr uint32_t kTypeF32 = 0, kTypeF16 = 1, kTypeI2S = 36;
 
 const Preset kPresets[] = {
-    // name, layers, embd, ffn, heads, kv heads, vocab, ctx, rope dims, rope base, eps
-    {"2b-4t", 30, 2560, 6912, 20, 5, 128256, 4096, 128, 500000.0f, 1e-5f},
-    {"medium", 8, 2048, 5632, 16, 4, 32000, 2048, 128, 10000.0f, 1e-5f},  // ~220 MB: memory tests
-    {"small", 4, 512, 1536, 8, 2, 1024, 1024, 64, 10000.0f, 1e-5f},
-    {"tiny", 2, 256, 768, 4, 2, 1024, 256, 64, 10000.0f, 1e-5f},
+    // name, layers, embd, ffn, heads, kv heads, vocab, ctx, rope dims, rope base, eps, arch, untied head
+    {"2b-4t", 30, 2560, 6912, 20, 5, 128256, 4096, 128, 500000.0f, 1e-5f, "bitnet-b1.58", false},
+    {"medium", 8, 2048, 5632, 16, 4, 32000, 2048, 128, 10000.0f, 1e-5f, "bitnet-b1.58", false},  // ~220 MB
+    {"small", 4, 512, 1536, 8, 2, 1024, 1024, 64, 10000.0f, 1e-5f, "bitnet-b1.58", false},
+    {"tiny", 2, 256, 768, 4, 2, 1024, 256, 64, 10000.0f, 1e-5f, "bitnet-b1.58", false},
+    // The shapes of each family's Hugging Face config.json.
+    {"bitnet-large", 24, 1536, 4096, 16, 16, 32002, 2048, 96, 10000.0f, 1e-5f, "bitnet", false},
+    {"falcon3-1b", 18, 2048, 8192, 8, 4, 131072, 8192, 256, 1000042.0f, 1e-6f, "llama", true},
+    {"llama3-8b", 32, 4096, 14336, 32, 8, 128256, 8192, 128, 500000.0f, 1e-5f, "llama", true},
 };
 
 // Adds tensors in the order bitnet.cpp writes them, each with its own random
@@ -101,6 +106,12 @@ Preset find_preset(const std::string& name) {
 
 SynthSummary synth_model(const SynthOptions& opt) {
     Preset p = find_preset(opt.preset);
+    if (opt.arch) p.arch = *opt.arch;
+    const model::Architecture* arch = model::find_architecture(p.arch);
+    if (!arch) throw Error("unknown architecture '" + p.arch + "' (architectures: " + model::architecture_names() + ")");
+    p.untied_head = p.untied_head || opt.untied_head;
+    if (arch->head == model::HeadTying::Tied && p.untied_head)
+        throw Error("architecture " + p.arch + " ties the head to token_embd.weight (no --untied-head)");
     std::unique_ptr<gguf::GgufFile> vocab;
     if (opt.vocab) {
         vocab = std::make_unique<gguf::GgufFile>(*opt.vocab);
@@ -109,7 +120,7 @@ SynthSummary synth_model(const SynthOptions& opt) {
     }
 
     gguf::GgufWriter w;
-    gguf::set_bitnet_hparams(w, {p.n_layer, p.n_embd, p.n_ff, p.n_head, p.n_head_kv, p.n_vocab, p.n_ctx, p.n_rot,
+    gguf::set_bitnet_hparams(w, {p.arch, p.n_layer, p.n_embd, p.n_ff, p.n_head, p.n_head_kv, p.n_vocab, p.n_ctx, p.n_rot,
                                  p.rope_base, p.rms_eps});
     w.set_string("general.name", "synthetic-" + p.name);
     w.set_string("general.description",
@@ -131,15 +142,16 @@ SynthSummary synth_model(const SynthOptions& opt) {
         b.ternary(blk + "attn_q.weight", e, e);
         b.ternary(blk + "attn_k.weight", e, kv);
         b.ternary(blk + "attn_v.weight", e, kv);
-        b.norm(blk + "attn_sub_norm.weight", e);
+        if (arch->sub_norms) b.norm(blk + "attn_sub_norm.weight", e);
         b.ternary(blk + "attn_output.weight", e, e);
         b.norm(blk + "ffn_norm.weight", e);
         b.ternary(blk + "ffn_gate.weight", e, f);
         b.ternary(blk + "ffn_up.weight", e, f);
-        b.norm(blk + "ffn_sub_norm.weight", f);
+        if (arch->sub_norms) b.norm(blk + "ffn_sub_norm.weight", f);
         b.ternary(blk + "ffn_down.weight", f, e);
     }
     b.norm("output_norm.weight", e);
+    if (p.untied_head) b.embedding("output.weight", e, p.n_vocab);
 
     w.write(opt.out);
     gguf::GgufFile check(opt.out);  // what we wrote must load

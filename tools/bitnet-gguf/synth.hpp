@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `bitnet-gguf synth`: a genuine bitnet-b1.58 I2_S GGUF with random weights.
+// `bitnet-gguf synth`: a genuine I2_S GGUF with random weights, of any family
+// the runtime's architecture table lists.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +13,13 @@ struct Preset {
     std::string name;
     uint32_t n_layer, n_embd, n_ff, n_head, n_head_kv, n_vocab, n_ctx, n_rot;
     float rope_base, rms_eps;
+    std::string arch;  // general.architecture
+    bool untied_head;  // writes output.weight beside token_embd.weight
 };
 
-// "2b-4t" (BitNet b1.58 2B-4T's shapes), "medium", "small" or "tiny"; throws bitnet::Error
-// listing the names for any other.
+// "2b-4t" (BitNet b1.58 2B-4T's shapes), "medium", "small", "tiny", "bitnet-large"
+// (1bitLLM bitnet_b1_58-large), "falcon3-1b" (Falcon3-1B-1.58bit) or "llama3-8b"
+// (Llama3-8B-1.58-100B-tokens); throws bitnet::Error listing the names for any other.
 Preset find_preset(const std::string& name);
 
 struct SynthOptions {
@@ -23,6 +27,8 @@ struct SynthOptions {
     std::string out;
     uint64_t seed{1};
     std::optional<std::string> vocab;  // GGUF whose tokenizer.* keys are copied
+    std::optional<std::string> arch;   // the preset's shapes under another family's graph
+    bool untied_head{false};           // output.weight even where the preset ties the head
 };
 
 struct SynthSummary {
@@ -32,7 +38,8 @@ struct SynthSummary {
 
 // Writes the model, generating each tensor while it streams to disk (peak memory
 // is about one tensor). Weights: ternary, -1/0/+1 equally likely, per-tensor
-// scale near 1/sqrt(K); token_embd F16 normal * 0.02; norms F32 1 + normal * 0.02.
+// scale near 1/sqrt(K); token_embd (and output) F16 normal * 0.02; norms F32
+// 1 + normal * 0.02. Sub-norm tensors only where the architecture has them.
 SynthSummary synth_model(const SynthOptions& opt);
 
 }  // namespace bitnet::gguf_tool

@@ -58,6 +58,9 @@ public:
     const tokenizer::Tokenizer& tokenizer() const { return *tokenizer_; }
     ThreadPool& pool() { return *pool_; }
     double load_ms() const { return load_ms_; }
+    // The ops this model's forward pass runs (kernels::op_bit set): what a
+    // receipt lists as selected.
+    uint64_t used_ops() const { return used_ops_; }
 
 private:
     EngineOptions options_;
@@ -67,6 +70,7 @@ private:
     std::unique_ptr<model::Model> model_;
     std::unique_ptr<tokenizer::Tokenizer> tokenizer_;
     double load_ms_{0};
+    uint64_t used_ops_{0};
 };
 
 }  // namespace bitnet

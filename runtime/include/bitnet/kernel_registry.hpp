@@ -22,11 +22,12 @@ std::string op_name(uint32_t op);
 
 // A set of ops as bits (1 << op).
 constexpr uint64_t op_bit(uint32_t op) { return uint64_t{1} << op; }
-// The ops every forward pass uses; options add more (e.g. the int8 head).
+// The ops the forward pass of every architecture uses; the architecture adds
+// its RoPE and activation (model::Architecture::ops), options add more (e.g.
+// the int8 head).
 constexpr uint64_t kModelOps = op_bit(BITNET_OP_I2S_GEMV) | op_bit(BITNET_OP_I2S_GEMM) |
                                op_bit(BITNET_OP_QUANTIZE_I8) | op_bit(BITNET_OP_RMSNORM) |
-                               op_bit(BITNET_OP_ROPE_NEOX) | op_bit(BITNET_OP_ATTENTION) |
-                               op_bit(BITNET_OP_RELU2_GATE) | op_bit(BITNET_OP_ADD) |
+                               op_bit(BITNET_OP_ATTENTION) | op_bit(BITNET_OP_ADD) |
                                op_bit(BITNET_OP_EMBED_F16) | op_bit(BITNET_OP_F16_MATMUL);
 
 struct PluginInfo {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The bitnet-b1.58 model: hyper-parameters and weight views into the mapped
+// A ternary model of any architecture.hpp row: hyper-parameters and weight views into the mapped
 // GGUF. Nothing is copied at load except optional kernel-packed weights, which
 // are made once and counted.
 #pragma once
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bitnet/architecture.hpp"
 #include "bitnet/gguf.hpp"
 #include "bitnet/thread_pool.hpp"
 
@@ -20,6 +21,7 @@ namespace bitnet::model {
 
 struct ModelConfig {
     std::string architecture;
+    const Architecture* traits{nullptr};  // the row of architecture.hpp for `architecture`
     int64_t n_vocab{0};
     int64_t n_ctx_train{0};
     int64_t n_embd{0};
@@ -32,6 +34,7 @@ struct ModelConfig {
     float rope_freq_base{10000.0f};
     float norm_eps{1e-5f};
     int64_t kv_dim() const { return n_head_kv * head_dim; }
+    const Architecture& arch() const { return *traits; }
 };
 
 // One ternary projection: the file's bytes, and per matmul op the plugin's
@@ -45,7 +48,7 @@ struct TernaryWeight {
 
 struct LayerWeights {
     const float* attn_norm{nullptr};
-    const float* attn_sub_norm{nullptr};
+    const float* attn_sub_norm{nullptr};  // null where the architecture has no sub-norms
     const float* ffn_norm{nullptr};
     const float* ffn_sub_norm{nullptr};
     TernaryWeight wq, wk, wv, wo, w_gate, w_up, w_down;

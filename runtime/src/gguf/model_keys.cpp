@@ -5,13 +5,12 @@ namespace bitnet::gguf {
 
 namespace {
 
-constexpr const char* kArch = "bitnet-b1.58";
 constexpr uint32_t kFileTypeMostlyI2S = 40;
 
 }  // namespace
 
 void set_bitnet_hparams(GgufWriter& w, const BitnetHparams& hp) {
-    const std::string a = kArch;
+    const std::string& a = hp.arch;
     w.set_string("general.architecture", a);
     w.set_u32("general.file_type", kFileTypeMostlyI2S);
     w.set_u32("general.quantization_version", 2);

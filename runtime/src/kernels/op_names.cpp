@@ -19,6 +19,8 @@ std::string op_name(uint32_t op) {
         case BITNET_OP_F16_MATMUL: return "f16_matmul";
         case BITNET_OP_Q8_MATMUL: return "q8_matmul";
         case BITNET_OP_I2S_GEMM_FEW: return "i2s_gemm_few";
+        case BITNET_OP_ROPE_NORM: return "rope_norm";
+        case BITNET_OP_SILU_GATE: return "silu_gate";
         default: return "op " + std::to_string(op);
     }
 }

@@ -10,8 +10,6 @@
 namespace bitnet::model {
 namespace {
 
-bool known_architecture(const std::string& a) { return a == "bitnet-b1.58" || a == "bitnet-25"; }
-
 std::string shape_string(const std::vector<uint64_t>& ne) {
     std::string s = "[";
     for (size_t i = 0; i < ne.size(); ++i) s += (i ? ", " : "") + std::to_string(ne[i]);
@@ -36,8 +34,9 @@ void Model::read_config() {
     const auto& f = *file_;
     auto& c = config_;
     c.architecture = f.get_string("general.architecture");
-    if (!known_architecture(c.architecture))
-        f.fail("unsupported architecture '" + c.architecture + "' (this runtime runs bitnet-b1.58 and bitnet-25)");
+    c.traits = find_architecture(c.architecture);
+    if (!c.traits)
+        f.fail("unsupported architecture '" + c.architecture + "' (this runtime runs " + architecture_names() + ")");
     const std::string a = c.architecture + ".";
     auto get = [&](const char* key) { return static_cast<int64_t>(f.get_uint(a + key)); };
     c.n_ctx_train = get("context_length");
@@ -67,6 +66,14 @@ void Model::read_config() {
           "rope.dimension_count " + std::to_string(c.n_rot));
     check(std::isfinite(c.norm_eps) && c.norm_eps > 0, "layer_norm_rms_epsilon");
     check(std::isfinite(c.rope_freq_base) && c.rope_freq_base > 0, "rope.freq_base");
+    // Keys that change the graph in ways no row of architecture.hpp implements:
+    // refused by name rather than run wrong.
+    if (f.has(a + "attention.key_length") && static_cast<int64_t>(f.get_uint(a + "attention.key_length")) != c.head_dim)
+        f.fail("attention.key_length " + std::to_string(f.get_uint(a + "attention.key_length")) +
+               " differs from embedding_length / head_count " + std::to_string(c.head_dim) + " (not supported)");
+    if (f.has(a + "rope.scaling.type") && f.get_string(a + "rope.scaling.type") != "none")
+        f.fail("rope.scaling.type '" + f.get_string(a + "rope.scaling.type") + "' is not supported");
+    if (f.find_tensor("rope_freqs.weight")) f.fail("tensor rope_freqs.weight (Llama 3.1 RoPE scaling) is not supported");
 
     const auto& embd = f.tensor("token_embd.weight");
     if (embd.ne.size() != 2) f.fail("tensor token_embd.weight: expected 2 dimensions");
@@ -110,6 +117,8 @@ void Model::bind_weights() {
     token_embd_ = reinterpret_cast<const uint16_t*>(
         expect("token_embd.weight", gguf::TensorType::F16, {uint64_t(c.n_embd), uint64_t(c.n_vocab)}).data);
     output_ = token_embd_;
+    if (c.arch().head == HeadTying::Tied && f.find_tensor("output.weight"))
+        f.fail("tensor output.weight: architecture " + c.architecture + " ties the head to token_embd.weight");
     if (f.find_tensor("output.weight"))
         output_ = reinterpret_cast<const uint16_t*>(
             expect("output.weight", gguf::TensorType::F16, {uint64_t(c.n_embd), uint64_t(c.n_vocab)}).data);
@@ -120,9 +129,11 @@ void Model::bind_weights() {
         const std::string p = "blk." + std::to_string(i) + ".";
         auto& l = layers_[static_cast<size_t>(i)];
         l.attn_norm = norm(p + "attn_norm.weight", c.n_embd);
-        l.attn_sub_norm = norm(p + "attn_sub_norm.weight", c.n_embd);
         l.ffn_norm = norm(p + "ffn_norm.weight", c.n_embd);
-        l.ffn_sub_norm = norm(p + "ffn_sub_norm.weight", c.n_ff);
+        if (c.arch().sub_norms) {
+            l.attn_sub_norm = norm(p + "attn_sub_norm.weight", c.n_embd);
+            l.ffn_sub_norm = norm(p + "ffn_sub_norm.weight", c.n_ff);
+        }
         l.wq = ternary(p + "attn_q.weight", c.n_embd, c.n_embd);
         l.wk = ternary(p + "attn_k.weight", c.n_embd, c.kv_dim());
         l.wv = ternary(p + "attn_v.weight", c.n_embd, c.kv_dim());

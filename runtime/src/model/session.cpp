@@ -257,7 +257,7 @@ void Session::forward_groups(const int32_t* ids, int64_t nt, std::span<const Gro
         a.head_dim = c.head_dim;
         a.n_rot = c.n_rot;
         a.freq_base = c.rope_freq_base;
-        dispatcher_.run(BITNET_OP_ROPE_NEOX, &a, nt);
+        dispatcher_.run(c.arch().rope == RopeStyle::Neox ? BITNET_OP_ROPE_NEOX : BITNET_OP_ROPE_NORM, &a, nt);
     };
 
     for (int64_t il = 0; il < c.n_layer; ++il) {
@@ -269,7 +269,7 @@ void Session::forward_groups(const int32_t* ids, int64_t nt, std::span<const Gro
         rope(k_.data(), c.n_head_kv);
         for (const auto& g : groups) attend(g, il);
 
-        rmsnorm(attn_.data(), L.attn_sub_norm, attn_.data(), nt, E);
+        if (L.attn_sub_norm) rmsnorm(attn_.data(), L.attn_sub_norm, attn_.data(), nt, E);
         quantize(attn_.data(), nt, E);
         ternary({{&L.wo, h_.data()}}, nt);
         add(x_.data(), h_.data(), nt * E);
@@ -278,8 +278,9 @@ void Session::forward_groups(const int32_t* ids, int64_t nt, std::span<const Gro
         quantize(h_.data(), nt, E);
         ternary({{&L.w_gate, gate_.data()}, {&L.w_up, up_.data()}}, nt);
         bitnet_kp_binary_args g{sizeof(g), gate_.data(), up_.data(), gate_.data(), nt * F};
-        dispatcher_.run(BITNET_OP_RELU2_GATE, &g, nt * F, kElementGrain);
-        rmsnorm(gate_.data(), L.ffn_sub_norm, gate_.data(), nt, F);
+        dispatcher_.run(c.arch().activation == FfnActivation::Relu2 ? BITNET_OP_RELU2_GATE : BITNET_OP_SILU_GATE, &g,
+                        nt * F, kElementGrain);
+        if (L.ffn_sub_norm) rmsnorm(gate_.data(), L.ffn_sub_norm, gate_.data(), nt, F);
         quantize(gate_.data(), nt, F);
         ternary({{&L.w_down, h_.data()}}, nt);
         add(x_.data(), h_.data(), nt * E);

@@ -70,7 +70,8 @@ receipt::Receipt collect_receipt(Engine& engine, const GenerateOptions& options,
     }
     const auto& sel = engine.dispatcher().selection();
     for (uint32_t op = 1; op <= BITNET_OP_COUNT; ++op)
-        if (sel.per_op[op].kernel) r.backend.selected.push_back({kernels::op_name(op), sel.per_op[op].kernel->id});
+        if (sel.per_op[op].kernel && (engine.used_ops() & kernels::op_bit(op)))
+            r.backend.selected.push_back({kernels::op_name(op), sel.per_op[op].kernel->id});
 
     for (const auto& s : engine.dispatcher().stats()) r.kernels.push_back({s.id, s.calls, s.nanoseconds});
 

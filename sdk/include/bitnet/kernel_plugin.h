@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define BITNET_KP_ABI_MAJOR 1
-#define BITNET_KP_ABI_MINOR 3
+#define BITNET_KP_ABI_MINOR 4
 #define BITNET_KP_ENTRY_SYMBOL "bitnet_kernel_plugin_entry"
 
 #if defined(_WIN32)
@@ -111,11 +111,15 @@ typedef enum bitnet_kp_op {
      * sequences decoding together, where a prefill GEMM (tuned for long batches)
      * may be slow. Optional: with no kernel for it the host calls I2S_GEMM. Its
      * weights view is packed by this kernel's own pack routine. (since 1.3) */
-    BITNET_OP_I2S_GEMM_FEW = 12
+    BITNET_OP_I2S_GEMM_FEW = 12,
+    /* The ops of architectures other than bitnet-b1.58 (llama, 1bitLLM bitnet);
+     * a host requires them only for models that use them. (since 1.4) */
+    BITNET_OP_ROPE_NORM = 13,   /* bitnet_kp_rope_args; tokens */
+    BITNET_OP_SILU_GATE = 14    /* bitnet_kp_binary_args; elements */
 } bitnet_kp_op;
 /* Ops known to this header. A host ignores kernels of ops above its own count,
  * so a plugin built against a later minor still loads. */
-#define BITNET_OP_COUNT 12
+#define BITNET_OP_COUNT 14
 /* The most tokens a host passes to I2S_GEMM_FEW. */
 #define BITNET_KP_GEMM_FEW_MAX_TOKENS 8
 
@@ -175,7 +179,10 @@ typedef struct bitnet_kp_rmsnorm_args {
 /* NEOX rotary embedding in place, per token t in [begin, end), every head: pairs
  * (i, i + n_rot/2) for i < n_rot/2 rotate by theta_i = pos[t] * base^(-2i/n_rot),
  * theta advanced by repeated float multiplication by theta_scale. Dimensions at
- * or beyond n_rot are left alone. */
+ * or beyond n_rot are left alone. ROPE_NORM (llama.cpp's "normal" mode, the
+ * llama architecture's) is the same with pairs of adjacent dimensions
+ * (2i, 2i + 1) for i < n_rot/2 and the same theta_i. The rotation is
+ * x0*cos - x1*sin, x0*sin + x1*cos with cosf/sinf of the float theta. */
 typedef struct bitnet_kp_rope_args {
     uint32_t struct_size;
     float *x;               /* n_tokens x n_heads x head_dim */
@@ -219,7 +226,9 @@ typedef struct bitnet_kp_attention_args {
 } bitnet_kp_attention_args;
 
 /* Elementwise over i in [begin, end): ADD: out = a + b; RELU2_GATE:
- * out = (max(a, 0) * max(a, 0)) * b. out may alias a or b. */
+ * out = (max(a, 0) * max(a, 0)) * b; SILU_GATE (since 1.4):
+ * out = (a / (1 + e)) * b in float, e = (float)exp_ref(fmin(-(double)a, 89)),
+ * the clamp making e = inf where a is very negative. out may alias a or b. */
 typedef struct bitnet_kp_binary_args {
     uint32_t struct_size;
     const float *a;

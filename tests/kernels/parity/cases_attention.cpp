@@ -107,10 +107,13 @@ std::vector<CasePtr> make_attention_cases(Level level, uint64_t seed) {
         {{1, 1, 64, 0, 1, 0}, kQ | kP},   {{4, 1, 64, 5, 1, 0}, kQ | kP},  {{4, 2, 64, 0, 7, 8}, kQ},
         {{8, 2, 128, 131, 1, 0}, kQ | kP}, {{3, 3, 32, 9, 7, 0}, 0},       {{2, 1, 64, 17, 1, 4}, kP},
         {{2, 1, 40, 30, 3, 0}, 0},         {{3, 1, 7, 12, 2, 0}, kQ | kP},
+        {{2, 1, 256, 21, 1, 0}, kQ | kP},  // Falcon3's head_dim
     };
     const std::vector<std::pair<AttnShape, uint32_t>> extra = {
         {{20, 5, 128, 300, 1, 0}, kQ | kP}, {{20, 5, 128, 0, 64, 0}, kQ}, {{8, 8, 128, 40, 64, 16}, kQ},
         {{20, 5, 128, 1000, 7, 0}, kQ},
+        {{8, 4, 256, 70, 1, 0}, kQ | kP},   {{8, 4, 256, 0, 9, 0}, kQ},    // falcon3-1b
+        {{16, 16, 96, 45, 1, 0}, kQ | kP},  {{16, 16, 96, 3, 5, 0}, kQ},   // bitnet_b1_58-large
     };
     constexpr Scores kScores[] = {Scores::kNormal, Scores::kPeaky, Scores::kUniform, Scores::kHalfUlp};
     size_t i = 0;

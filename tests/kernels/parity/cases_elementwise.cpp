@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Elementwise ADD and RELU2_GATE: each output is one or three correctly rounded
-// float operations in a fixed order, so kernels must match bit for bit.
+// Elementwise ADD, RELU2_GATE and SILU_GATE: each output is a fixed sequence of
+// correctly rounded operations (SILU_GATE's exp is the header's exp_ref), so
+// kernels must match bit for bit.
 #include <sstream>
 
 #include "op_specs.hpp"
@@ -61,6 +62,7 @@ std::vector<CasePtr> make_binary_cases(Level level, uint64_t seed) {
 }  // namespace
 
 std::vector<CasePtr> make_relu2_gate_cases(Level level, uint64_t seed) { return make_binary_cases(level, seed); }
+std::vector<CasePtr> make_silu_gate_cases(Level level, uint64_t seed) { return make_binary_cases(level, seed); }
 std::vector<CasePtr> make_add_cases(Level level, uint64_t seed) { return make_binary_cases(level, seed); }
 
 }  // namespace bitnet::parity

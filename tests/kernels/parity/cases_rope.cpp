@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// NEOX RoPE cases. The header fixes how theta is advanced (repeated float
-// multiplication), so kernels may differ only in cos/sin and in how the two
-// products are combined.
+// RoPE cases for both pairings (NEOX i, i + n_rot/2; NORM 2i, 2i + 1). The header
+// fixes how theta is advanced (repeated float multiplication), so kernels may
+// differ only in cos/sin and in how the two products are combined.
 #include <cmath>
 #include <sstream>
 
@@ -12,8 +12,8 @@ namespace {
 
 class RopeCase : public Case {
 public:
-    RopeCase(Rng& rng, int64_t tokens, int64_t heads, int64_t head_dim, int64_t n_rot, float base, int32_t max_pos)
-        : tokens_(tokens), heads_(heads), head_dim_(head_dim), n_rot_(n_rot), base_(base) {
+    RopeCase(Rng& rng, bool adjacent, int64_t tokens, int64_t heads, int64_t head_dim, int64_t n_rot, float base, int32_t max_pos)
+        : adjacent_(adjacent), tokens_(tokens), heads_(heads), head_dim_(head_dim), n_rot_(n_rot), base_(base) {
         std::uniform_int_distribution<int32_t> pos(0, max_pos);
         for (int64_t t = 0; t < tokens; ++t) pos_.push_back(t == 0 ? max_pos : pos(rng));
         if (tokens > 1) pos_[1] = 0;
@@ -45,16 +45,19 @@ public:
         for (int64_t row = 0; row < tokens_ * heads_; ++row) {
             const float* x = x_.data() + row * head_dim_;
             for (int64_t i = 0; i < half; ++i) {
-                const double mag = std::fabs(x[i]) + std::fabs(x[i + half]);
+                const int64_t i0 = adjacent_ ? 2 * i : i;
+                const int64_t i1 = adjacent_ ? 2 * i + 1 : i + half;
+                const double mag = std::fabs(x[i0]) + std::fabs(x[i1]);
                 const float t = static_cast<float>(16.0 * kU * mag + 1.2e-38);
-                tol[static_cast<size_t>(row * head_dim_ + i)] = t;
-                tol[static_cast<size_t>(row * head_dim_ + i + half)] = t;
+                tol[static_cast<size_t>(row * head_dim_ + i0)] = t;
+                tol[static_cast<size_t>(row * head_dim_ + i1)] = t;
             }
         }
         return tol;
     }
 
 private:
+    bool adjacent_;
     int64_t tokens_;
     int64_t heads_;
     int64_t head_dim_;
@@ -65,22 +68,25 @@ private:
     std::vector<float> x_;
 };
 
-}  // namespace
-
-std::vector<CasePtr> make_rope_cases(Level level, uint64_t seed) {
+std::vector<CasePtr> make_cases(bool adjacent, Level level, uint64_t seed) {
     Rng rng(seed);
     std::vector<CasePtr> cases;
     const bool full = level == Level::kFull;
-    cases.push_back(std::make_unique<RopeCase>(rng, 1, 1, 64, 64, 10000.0f, 0));
-    cases.push_back(std::make_unique<RopeCase>(rng, 7, 4, 64, 64, 10000.0f, 300));
-    cases.push_back(std::make_unique<RopeCase>(rng, 7, 5, 128, 128, 500000.0f, 4095));
-    cases.push_back(std::make_unique<RopeCase>(rng, 3, 2, 128, 64, 500000.0f, 1000));  // partial rotation
-    cases.push_back(std::make_unique<RopeCase>(rng, 5, 3, 42, 42, 10000.0f, 77));      // odd pair count
+    cases.push_back(std::make_unique<RopeCase>(rng, adjacent, 1, 1, 64, 64, 10000.0f, 0));
+    cases.push_back(std::make_unique<RopeCase>(rng, adjacent, 7, 4, 64, 64, 10000.0f, 300));
+    cases.push_back(std::make_unique<RopeCase>(rng, adjacent, 7, 5, 128, 128, 500000.0f, 4095));
+    cases.push_back(std::make_unique<RopeCase>(rng, adjacent, 3, 2, 128, 64, 500000.0f, 1000));  // partial rotation
+    cases.push_back(std::make_unique<RopeCase>(rng, adjacent, 5, 3, 42, 42, 10000.0f, 77));      // odd pair count
     if (full) {
-        cases.push_back(std::make_unique<RopeCase>(rng, 64, 20, 128, 128, 500000.0f, 4095));
-        cases.push_back(std::make_unique<RopeCase>(rng, 1, 20, 128, 128, 500000.0f, 4095));
+        cases.push_back(std::make_unique<RopeCase>(rng, adjacent, 64, 20, 128, 128, 500000.0f, 4095));
+        cases.push_back(std::make_unique<RopeCase>(rng, adjacent, 1, 20, 128, 128, 500000.0f, 4095));
     }
     return cases;
 }
+
+}  // namespace
+
+std::vector<CasePtr> make_rope_cases(Level level, uint64_t seed) { return make_cases(false, level, seed); }
+std::vector<CasePtr> make_rope_norm_cases(Level level, uint64_t seed) { return make_cases(true, level, seed); }
 
 }  // namespace bitnet::parity

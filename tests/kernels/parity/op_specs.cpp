@@ -19,6 +19,8 @@ const std::vector<OpSpec>& op_specs() {
         {BITNET_OP_F16_MATMUL, "f16_matmul", make_f16_matmul_cases},
         {BITNET_OP_Q8_MATMUL, "q8_matmul", make_q8_matmul_cases},
         {BITNET_OP_I2S_GEMM_FEW, "i2s_gemm_few", make_i2s_gemm_few_cases},
+        {BITNET_OP_ROPE_NORM, "rope_norm", make_rope_norm_cases},
+        {BITNET_OP_SILU_GATE, "silu_gate", make_silu_gate_cases},
     };
     return specs;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// NEOX rotary position embedding, in place.
+// Rotary position embedding, in place: NEOX pairs (i, i + n_rot/2) and the
+// llama architecture's "normal" adjacent pairs (2i, 2i + 1), whose converters
+// permute Q and K rows so that it equals the Hugging Face rotate-half form.
 #include <bitnet/kernel_plugin.h>
 
 #include <cmath>
@@ -7,8 +9,10 @@
 #include "scalar_kernels.hpp"
 
 namespace bitnet::scalar {
+namespace {
 
-void rope_neox(const void* raw, int64_t begin, int64_t end) {
+template <bool kAdjacentPairs>
+void rope(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_rope_args*>(raw);
     const int64_t half = a->n_rot / 2;
     // The reference advances theta by repeated float multiplication, not one pow
@@ -19,16 +23,23 @@ void rope_neox(const void* raw, int64_t begin, int64_t end) {
             float* x = a->x + (t * a->n_heads + h) * a->head_dim;
             float theta = static_cast<float>(a->pos[t]);
             for (int64_t i = 0; i < half; ++i) {
+                const int64_t i0 = kAdjacentPairs ? 2 * i : i;
+                const int64_t i1 = kAdjacentPairs ? 2 * i + 1 : i + half;
                 const float c = std::cos(theta);
                 const float s = std::sin(theta);
-                const float x0 = x[i];
-                const float x1 = x[i + half];
-                x[i] = x0 * c - x1 * s;
-                x[i + half] = x0 * s + x1 * c;
+                const float x0 = x[i0];
+                const float x1 = x[i1];
+                x[i0] = x0 * c - x1 * s;
+                x[i1] = x0 * s + x1 * c;
                 theta *= theta_scale;
             }
         }
     }
 }
+
+}  // namespace
+
+void rope_neox(const void* raw, int64_t begin, int64_t end) { rope<false>(raw, begin, end); }
+void rope_norm(const void* raw, int64_t begin, int64_t end) { rope<true>(raw, begin, end); }
 
 }  // namespace bitnet::scalar

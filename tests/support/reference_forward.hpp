@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+// A double-precision forward pass of a ternary GGUF, written from llama.cpp's
+// graph definitions (its build_bitnet / build_llama and bitnet.cpp's fork), not
+// from the runtime: its own I2_S decoding, RoPE from the closed-form theta, exact
+// softmax, everything else in double. Kept from the definition: the int8
+// activation quantization of every ternary matmul (BitNet b1.58's), and the f16
+// roundings llama.cpp's graph makes by default: K and V in an f16 cache, Q and,
+// for a one-token step, P converted to f16 as the vec_dot type of their f16
+// matmuls, and the input of an f16 head. Without those, random-weight models
+// drift to cosine ~0.9995: a value moved by an f16 ulp crosses an int8 rounding
+// boundary downstream. Returns the last prompt token's logits.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bitnet/f16.hpp"
+#include "bitnet/gguf.hpp"
+
+namespace bitnet::test {
+
+struct ReferenceGraph {
+    bool sub_norms;  // attn_sub_norm before attn_output, ffn_sub_norm before ffn_down
+    bool relu2;      // relu(gate)^2 * up, else silu(gate) * up
+    bool neox;       // RoPE pairs (i, i + n_rot/2), else (2i, 2i + 1)
+};
+
+// llama.cpp's choices per general.architecture (llama_rope_type and the graph builders).
+inline ReferenceGraph reference_graph(const std::string& arch) {
+    if (arch == "bitnet-b1.58" || arch == "bitnet-25") return {true, true, true};
+    if (arch == "bitnet") return {true, false, true};
+    if (arch == "llama") return {false, false, false};
+    throw std::runtime_error("reference_forward: no graph for architecture " + arch);
+}
+
+class ReferenceForward {
+public:
+    explicit ReferenceForward(const std::string& path) : f_(path) {
+        arch_ = f_.get_string("general.architecture");
+        g_ = reference_graph(arch_);
+        const auto u = [&](const char* k) { return static_cast<int64_t>(f_.get_uint(arch_ + "." + k)); };
+        n_embd_ = u("embedding_length");
+        n_ff_ = u("feed_forward_length");
+        n_layer_ = u("block_count");
+        n_head_ = u("attention.head_count");
+        n_kv_ = u("attention.head_count_kv");
+        n_rot_ = u("rope.dimension_count");
+        eps_ = f_.get_float(arch_ + ".attention.layer_norm_rms_epsilon");
+        base_ = f_.get_float(arch_ + ".rope.freq_base");
+        hd_ = n_embd_ / n_head_;
+        n_vocab_ = static_cast<int64_t>(f_.tensor("token_embd.weight").ne[1]);
+    }
+
+    std::vector<double> logits(const std::vector<int32_t>& ids) const {
+        const int64_t T = static_cast<int64_t>(ids.size()), E = n_embd_, KV = n_kv_ * hd_;
+        const auto& embd = f_.tensor("token_embd.weight");
+        Mat x(T, std::vector<double>(E));
+        for (int64_t t = 0; t < T; ++t) x[t] = f16_row(embd, ids[t], E);
+        for (int64_t l = 0; l < n_layer_; ++l) {
+            const std::string b = "blk." + std::to_string(l) + ".";
+            Mat h = rmsnorm(x, b + "attn_norm.weight");
+            Mat q = matmul(h, b + "attn_q.weight", E), k = matmul(h, b + "attn_k.weight", KV),
+                v = matmul(h, b + "attn_v.weight", KV);
+            rope(q, n_head_);
+            rope(k, n_kv_);
+            for (auto* m : {&q, &k, &v})
+                for (auto& row : *m)
+                    for (double& e : row) e = r16(e);
+            Mat a = attention(q, k, v);
+            if (g_.sub_norms) a = rmsnorm(a, b + "attn_sub_norm.weight");
+            add(x, matmul(a, b + "attn_output.weight", E));
+            h = rmsnorm(x, b + "ffn_norm.weight");
+            Mat gate = matmul(h, b + "ffn_gate.weight", n_ff_);
+            const Mat up = matmul(h, b + "ffn_up.weight", n_ff_);
+            for (int64_t t = 0; t < T; ++t)
+                for (int64_t i = 0; i < n_ff_; ++i) {
+                    const double z = gate[t][i];
+                    const double act = g_.relu2 ? std::max(z, 0.0) * std::max(z, 0.0) : z / (1.0 + std::exp(-z));
+                    gate[t][i] = act * up[t][i];
+                }
+            if (g_.sub_norms) gate = rmsnorm(gate, b + "ffn_sub_norm.weight");
+            add(x, matmul(gate, b + "ffn_down.weight", E));
+        }
+        const Mat last = rmsnorm(Mat{x.back()}, "output_norm.weight");
+        const auto* out = f_.find_tensor("output.weight");
+        const auto& head = out ? *out : embd;
+        std::vector<double> logits(static_cast<size_t>(n_vocab_));
+        for (int64_t r = 0; r < n_vocab_; ++r) {
+            const auto row = f16_row(head, r, E);
+            double s = 0;
+            for (int64_t i = 0; i < E; ++i) s += row[i] * r16(last[0][i]);
+            logits[r] = s;
+        }
+        return logits;
+    }
+
+private:
+    using Mat = std::vector<std::vector<double>>;
+
+    static double r16(double v) { return f16_to_f32(f32_to_f16(static_cast<float>(v))); }
+
+    static std::vector<double> f16_row(const gguf::TensorInfo& t, int64_t r, int64_t n) {
+        const auto* p = reinterpret_cast<const uint16_t*>(t.data) + r * n;
+        std::vector<double> v(n);
+        for (int64_t i = 0; i < n; ++i) v[i] = f16_to_f32(p[i]);
+        return v;
+    }
+
+    const float* f32(const std::string& name) const { return reinterpret_cast<const float*>(f_.tensor(name).data); }
+
+    Mat rmsnorm(const Mat& x, const std::string& weight) const {
+        const float* w = f32(weight);
+        Mat y = x;
+        for (auto& row : y) {
+            double ss = 0;
+            for (double v : row) ss += v * v;
+            const double inv = 1.0 / std::sqrt(ss / static_cast<double>(row.size()) + eps_);
+            for (size_t i = 0; i < row.size(); ++i) row[i] = row[i] * inv * w[i];
+        }
+        return y;
+    }
+
+    // I2_S: rows of k/4 bytes, blocks of 128 weights in 32 bytes, byte j of a block
+    // holding elements j, j+32, j+64, j+96 in bits 7..6 down to 1..0; code 0 -1,
+    // 1 0, 2 +1. One float scale follows the packed rows.
+    Mat matmul(const Mat& x, const std::string& name, int64_t rows) const {
+        const auto& t = f_.tensor(name);
+        const int64_t k = static_cast<int64_t>(t.ne[0]);
+        float wscale;
+        std::memcpy(&wscale, t.data + rows * k / 4, sizeof wscale);
+        Mat y(x.size(), std::vector<double>(static_cast<size_t>(rows)));
+        for (size_t tok = 0; tok < x.size(); ++tok) {
+            double amax = 1e-5;
+            for (double v : x[tok]) amax = std::max(amax, std::fabs(v));
+            const double s = 127.0 / amax;
+            std::vector<double> q(static_cast<size_t>(k));
+            for (int64_t i = 0; i < k; ++i) q[i] = std::clamp(std::nearbyint(x[tok][i] * s), -128.0, 127.0);
+            for (int64_t r = 0; r < rows; ++r) {
+                const uint8_t* row = t.data + r * k / 4;
+                double acc = 0;
+                for (int64_t i = 0; i < k; ++i) {
+                    const int64_t blk = i / 128, e = i % 128;
+                    const int code = (row[blk * 32 + e % 32] >> (6 - 2 * (e / 32))) & 3;
+                    acc += (code == 0 ? -1.0 : code == 2 ? 1.0 : 0.0) * q[i];
+                }
+                y[tok][r] = acc / s * wscale;
+            }
+        }
+        return y;
+    }
+
+    void rope(Mat& x, int64_t heads) const {
+        for (size_t t = 0; t < x.size(); ++t)
+            for (int64_t h = 0; h < heads; ++h) {
+                double* v = x[t].data() + h * hd_;
+                for (int64_t i = 0; i < n_rot_ / 2; ++i) {
+                    const double theta = static_cast<double>(t) * std::pow(base_, -2.0 * i / n_rot_);
+                    const int64_t i0 = g_.neox ? i : 2 * i, i1 = g_.neox ? i + n_rot_ / 2 : 2 * i + 1;
+                    const double a = v[i0], b = v[i1];
+                    v[i0] = a * std::cos(theta) - b * std::sin(theta);
+                    v[i1] = a * std::sin(theta) + b * std::cos(theta);
+                }
+            }
+    }
+
+    Mat attention(const Mat& q, const Mat& k, const Mat& v) const {
+        const size_t T = q.size();
+        Mat out(T, std::vector<double>(static_cast<size_t>(n_embd_)));
+        for (size_t t = 0; t < T; ++t)
+            for (int64_t h = 0; h < n_head_; ++h) {
+                const int64_t g = h / (n_head_ / n_kv_);
+                std::vector<double> p(t + 1);
+                double m = -INFINITY;
+                for (size_t s = 0; s <= t; ++s) {
+                    double d = 0;
+                    for (int64_t i = 0; i < hd_; ++i) d += q[t][h * hd_ + i] * k[s][g * hd_ + i];
+                    p[s] = d / std::sqrt(static_cast<double>(hd_));
+                    m = std::max(m, p[s]);
+                }
+                double sum = 0;
+                for (double& e : p) sum += (e = std::exp(e - m));
+                for (double& e : p) e = T == 1 ? r16(e / sum) : e / sum;
+                for (size_t s = 0; s <= t; ++s)
+                    for (int64_t i = 0; i < hd_; ++i) out[t][h * hd_ + i] += p[s] * v[s][g * hd_ + i];
+            }
+        return out;
+    }
+
+    static void add(Mat& x, const Mat& y) {
+        for (size_t t = 0; t < x.size(); ++t)
+            for (size_t i = 0; i < x[t].size(); ++i) x[t][i] += y[t][i];
+    }
+
+    gguf::GgufFile f_;
+    std::string arch_;
+    ReferenceGraph g_{};
+    int64_t n_embd_{0}, n_ff_{0}, n_layer_{0}, n_head_{0}, n_kv_{0}, n_rot_{0}, hd_{0}, n_vocab_{0};
+    double eps_{0}, base_{0};
+};
+
+}  // namespace bitnet::test
