@@ -114,3 +114,33 @@ BOOST_AUTO_TEST_CASE(tokenize_uses_the_files_byte_level_bpe) {
     }
     BOOST_TEST(checked == 6);
 }
+
+BOOST_AUTO_TEST_CASE(info_names_the_family_and_whether_it_runs) {
+    auto r = run_tool(kTool, {"info", kStories});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(r.out.find("architecture: bitnet-b1.58 (BitNet b1.58 (the 2B-4T graph))\n") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("graph: sub-norms before attn_output and ffn_down, squared-ReLU-gated FFN, NEOX RoPE\n") !=
+               std::string::npos);
+    BOOST_TEST(r.out.find("shapes: 4 layers, embedding 256, feed-forward 768, heads 4/2 (head_dim 64), vocab 1024") !=
+               std::string::npos);
+    BOOST_TEST(r.out.find("runnable: yes") != std::string::npos);
+
+    TempDir dir;
+    const std::string llama = dir.file("llama.gguf");
+    BOOST_TEST_REQUIRE(run_tool(kTool, {"synth", "--preset", "tiny", "--arch", "llama", "--untied-head", "--out", llama}).status == 0);
+    r = run_tool(kTool, {"info", llama});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(r.out.find("graph: no sub-norms, SiLU-gated FFN, normal (adjacent-pair) RoPE\n") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("head: output.weight\n") != std::string::npos);
+
+    // A GGUF the runtime cannot run: exit 3 and the loader's reason.
+    bitnet::gguf::GgufWriter w;
+    w.set_string("general.architecture", "gpt2");
+    const std::string gpt2 = dir.file("gpt2.gguf");
+    w.write(gpt2);
+    r = run_tool(kTool, {"info", gpt2});
+    BOOST_TEST(r.status == 3);
+    BOOST_TEST(r.out.find("architecture: gpt2 (not a family this runtime runs: bitnet-b1.58, bitnet-25, bitnet, llama)\n") !=
+               std::string::npos, r.out);
+    BOOST_TEST(r.out.find("runnable: no (unsupported architecture 'gpt2'") != std::string::npos, r.out);
+}

@@ -287,3 +287,27 @@ BOOST_AUTO_TEST_CASE(model_replaced_on_disk_does_not_disturb_a_loaded_engine) {
     fs::rename(t.path / "new.gguf", model);
     BOOST_TEST(run() == before, "generation changed after the file was replaced");
 }
+
+// Files whose graph differs from every row of the architecture table in a way the
+// loader can see are refused by name, not run as something else.
+BOOST_AUTO_TEST_CASE(rejects_graph_features_no_architecture_row_implements) {
+    TinyModelSpec s;
+    s.architecture = "bitnet";
+    s.tied_output = false;
+    expect_model_rejected(s, "tensor output.weight: architecture bitnet ties the head to token_embd.weight");
+
+    s = {};
+    s.architecture = "llama";
+    s.extra = [](bitnet::gguf::GgufWriter& w) { w.set_string("llama.rope.scaling.type", "linear"); };
+    expect_model_rejected(s, "rope.scaling.type 'linear' is not supported");
+    s.extra = [](bitnet::gguf::GgufWriter& w) { w.set_u32("llama.attention.key_length", 64); };
+    expect_model_rejected(s, "attention.key_length 64 differs from embedding_length / head_count 32");
+    s.extra = [](bitnet::gguf::GgufWriter& w) { bitnet::test::add_f32(w, "rope_freqs.weight", 16, 1.0f); };
+    expect_model_rejected(s, "tensor rope_freqs.weight (Llama 3.1 RoPE scaling) is not supported");
+    s.extra = [](bitnet::gguf::GgufWriter& w) { bitnet::test::add_f32(w, "blk.0.attn_q.scale", 1, 2.0f); };
+    expect_model_rejected(s, "tensor blk.0.attn_q.scale: separate projection scales are not supported");
+
+    s = {};
+    s.architecture = "gpt2";
+    expect_model_rejected(s, "unsupported architecture 'gpt2' (this runtime runs bitnet-b1.58, bitnet-25, bitnet, llama)");
+}

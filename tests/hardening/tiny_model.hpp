@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@ struct TinyModelSpec {
     int64_t n_vocab{16};
     bool tied_output{true};
     bool with_vocabulary{true};
+    std::function<void(gguf::GgufWriter&)> extra;  // more keys or tensors, added last
 };
 
 inline void add_f32(gguf::GgufWriter& w, const std::string& name, int64_t n, float value) {
@@ -106,6 +108,7 @@ inline gguf::GgufWriter tiny_model_writer(const TinyModelSpec& s = {}) {
         add_ternary(w, p + "ffn_up.weight", s.n_embd, s.n_ff, rng);
         add_ternary(w, p + "ffn_down.weight", s.n_ff, s.n_embd, rng);
     }
+    if (s.extra) s.extra(w);
     return w;
 }
 

@@ -11,6 +11,7 @@
 #include "bitnet/gguf.hpp"
 #include "bitnet/tokenizer.hpp"
 #include "inspect.hpp"
+#include "model_info.hpp"
 #include "synth.hpp"
 
 namespace po = boost::program_options;
@@ -20,6 +21,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: bitnet-gguf inspect FILE [--max-items N]\n"
+    "       bitnet-gguf info FILE   (family, graph, shapes; exit 0 when runnable, 3 when not)\n"
     "       bitnet-gguf tokenize -m FILE -p TEXT [--no-bos] [--no-parse-special]\n"
     "                            [--pre-tokenizer default|llama-bpe]\n"
     "       bitnet-gguf synth --preset NAME --out FILE [--seed N] [--vocab FILE] [--arch ARCH] [--untied-head]\n";
@@ -50,6 +52,16 @@ int run_inspect(int argc, char** argv) {
     if (!parse(argc, argv, desc, vm, &pos)) return 0;
     inspect(vm["file"].as<std::string>(), vm["max-items"].as<size_t>(), std::cout);
     return 0;
+}
+
+int run_info(int argc, char** argv) {
+    po::options_description desc("info options");
+    desc.add_options()("file", po::value<std::string>()->required(), "GGUF file");
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    po::variables_map vm;
+    if (!parse(argc, argv, desc, vm, &pos)) return 0;
+    return print_model_info(vm["file"].as<std::string>(), std::cout) ? 0 : 3;
 }
 
 int run_tokenize(int argc, char** argv) {
@@ -113,6 +125,7 @@ int main(int argc, char** argv) {
     const std::string cmd = argv[1];
     try {
         if (cmd == "inspect") return run_inspect(argc, argv);
+        if (cmd == "info") return run_info(argc, argv);
         if (cmd == "tokenize") return run_tokenize(argc, argv);
         if (cmd == "synth") return run_synth(argc, argv);
         if (cmd == "-h" || cmd == "--help" || cmd == "help") {

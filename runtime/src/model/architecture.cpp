@@ -16,9 +16,9 @@ using kernels::op_bit;
 constexpr uint64_t kBitnet25Ops = op_bit(BITNET_OP_ROPE_NEOX) | op_bit(BITNET_OP_RELU2_GATE);
 
 constexpr Architecture kArchitectures[] = {
-    {"bitnet-b1.58", "BitNet b1.58 2B-4T", true, FfnActivation::Relu2, RopeStyle::Neox, HeadTying::OutputOrTied,
+    {"bitnet-b1.58", "BitNet b1.58 (the 2B-4T graph)", true, FfnActivation::Relu2, RopeStyle::Neox, HeadTying::OutputOrTied,
      kBitnet25Ops},
-    {"bitnet-25", "BitNet b1.58 2B-4T", true, FfnActivation::Relu2, RopeStyle::Neox, HeadTying::OutputOrTied,
+    {"bitnet-25", "BitNet b1.58 (the 2B-4T graph)", true, FfnActivation::Relu2, RopeStyle::Neox, HeadTying::OutputOrTied,
      kBitnet25Ops},
     {"bitnet", "1bitLLM BitNet b1.58 (bitnet_b1_58-large, -3B)", true, FfnActivation::Silu, RopeStyle::Neox,
      HeadTying::Tied, op_bit(BITNET_OP_ROPE_NEOX) | op_bit(BITNET_OP_SILU_GATE)},

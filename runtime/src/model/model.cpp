@@ -74,6 +74,11 @@ void Model::read_config() {
     if (f.has(a + "rope.scaling.type") && f.get_string(a + "rope.scaling.type") != "none")
         f.fail("rope.scaling.type '" + f.get_string(a + "rope.scaling.type") + "' is not supported");
     if (f.find_tensor("rope_freqs.weight")) f.fail("tensor rope_freqs.weight (Llama 3.1 RoPE scaling) is not supported");
+    // bitnet.cpp's loader multiplies a projection's output by an optional
+    // <name>.scale tensor; ignoring one would run a different model.
+    for (const auto& t : f.tensors())
+        if (t.name.size() > 6 && t.name.ends_with(".scale"))
+            f.fail("tensor " + t.name + ": separate projection scales are not supported (requantize to I2_S)");
 
     const auto& embd = f.tensor("token_embd.weight");
     if (embd.ne.size() != 2) f.fail("tensor token_embd.weight: expected 2 dimensions");
