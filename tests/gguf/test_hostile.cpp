@@ -158,12 +158,20 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_tensor_type) {
 
 BOOST_AUTO_TEST_CASE(rejects_known_but_unsupported_tensor_types_by_name) {
     const std::pair<uint32_t, std::string> cases[] = {
-        {8, "Q8_0"}, {2, "Q4_0"}, {14, "Q6_K"}, {30, "BF16"}, {34, "TQ1_0"}, {35, "TQ2_0"},
-        {38, "TL1"}, {39, "TL2"}, {20, "IQ4_NL"}};
+        {8, "Q8_0"}, {2, "Q4_0"}, {14, "Q6_K"}, {30, "BF16"}, {38, "TL1"}, {39, "TL2"}, {20, "IQ4_NL"}};
     for (const auto& [id, name] : cases) {
         auto b = valid_bytes();
         poke<uint32_t>(b, bitnet::test::tensor_info_pos(b, kNorm).type, id);
         expect_rejected(b, {"tensor " + kNorm + ": unsupported tensor type " + name});
+    }
+}
+
+// TQ blocks hold 256 weights: a row of 8 cannot be one.
+BOOST_AUTO_TEST_CASE(rejects_tq_rows_that_are_not_whole_blocks) {
+    for (const auto& [id, name] : {std::pair<uint32_t, std::string>{34, "TQ1_0"}, {35, "TQ2_0"}}) {
+        auto b = valid_bytes();
+        poke<uint32_t>(b, bitnet::test::tensor_info_pos(b, kNorm).type, id);
+        expect_rejected(b, {"tensor " + kNorm + ": " + name + " needs ne[0] % 256 == 0, got 8"});
     }
 }
 

@@ -78,7 +78,9 @@ BOOST_AUTO_TEST_CASE(reference_reproduces_the_demo_model) {
 BOOST_AUTO_TEST_CASE(every_family_matches_the_reference) {
     SynthDir d;
     for (const char* extra : {"--arch bitnet-b1.58", "--arch bitnet-25", "--arch bitnet", "--arch llama",
-                              "--arch llama --untied-head", "--arch bitnet-b1.58 --untied-head"}) {
+                              "--arch llama --untied-head", "--arch bitnet-b1.58 --untied-head",
+                              "--arch bitnet-b1.58 --type tq2_0", "--arch llama --type tq1_0",
+                              "--arch bitnet --type tq2_0"}) {
         std::vector<double> c;
         for (int seed : {7, 11, 13}) c.push_back(step0_cosine(d.make("small", extra, seed)));
         std::sort(c.begin(), c.end());

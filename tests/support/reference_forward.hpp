@@ -127,9 +127,34 @@ private:
     // I2_S: rows of k/4 bytes, blocks of 128 weights in 32 bytes, byte j of a block
     // holding elements j, j+32, j+64, j+96 in bits 7..6 down to 1..0; code 0 -1,
     // 1 0, 2 +1. One float scale follows the packed rows.
+    // TQ2_0 / TQ1_0 (ggml-quants.c): 256-weight blocks, f16 d last; TQ2_0 byte m of
+    // each 32 holds elements m + 32n in bits 2n; TQ1_0 holds base-3 digits (most
+    // significant first) scaled by 256/243: 32 bytes x 5, 16 x 5, then 4 x 4.
+    static double tq_weight(const gguf::TensorInfo& t, int64_t r, int64_t i, int64_t k) {
+        const bool tq2 = t.type == gguf::TensorType::TQ2_0;
+        const int64_t bb = tq2 ? 66 : 54;
+        const uint8_t* blk = t.data + (r * (k / 256) + i / 256) * bb;
+        uint16_t h;
+        std::memcpy(&h, blk + bb - 2, 2);
+        const int64_t e = i % 256;
+        int code;
+        if (tq2) {
+            code = (blk[(e / 128) * 32 + e % 32] >> (2 * ((e % 128) / 32))) & 3;
+        } else {
+            int byte, digit;
+            if (e < 160) byte = e % 32, digit = static_cast<int>(e / 32);
+            else if (e < 240) byte = 32 + (e - 160) % 16, digit = static_cast<int>((e - 160) / 16);
+            else byte = 48 + (e - 240) % 4, digit = static_cast<int>((e - 240) / 4);
+            static constexpr int kPow3[5] = {1, 3, 9, 27, 81};
+            code = (static_cast<uint8_t>(blk[byte] * kPow3[digit]) * 3) >> 8;
+        }
+        return (code - 1) * static_cast<double>(f16_to_f32(h));
+    }
+
     Mat matmul(const Mat& x, const std::string& name, int64_t rows) const {
         const auto& t = f_.tensor(name);
         const int64_t k = static_cast<int64_t>(t.ne[0]);
+        if (t.type != gguf::TensorType::I2_S) return matmul_tq(x, t, rows, k);
         float wscale;
         std::memcpy(&wscale, t.data + rows * k / 4, sizeof wscale);
         Mat y(x.size(), std::vector<double>(static_cast<size_t>(rows)));
@@ -148,6 +173,29 @@ private:
                     acc += (code == 0 ? -1.0 : code == 2 ? 1.0 : 0.0) * q[i];
                 }
                 y[tok][r] = acc / s * wscale;
+            }
+        }
+        return y;
+    }
+
+    static std::vector<double> quantize(const std::vector<double>& x, double& s) {
+        double amax = 1e-5;
+        for (double v : x) amax = std::max(amax, std::fabs(v));
+        s = 127.0 / amax;
+        std::vector<double> q(x.size());
+        for (size_t i = 0; i < x.size(); ++i) q[i] = std::clamp(std::nearbyint(x[i] * s), -128.0, 127.0);
+        return q;
+    }
+
+    Mat matmul_tq(const Mat& x, const gguf::TensorInfo& t, int64_t rows, int64_t k) const {
+        Mat y(x.size(), std::vector<double>(static_cast<size_t>(rows)));
+        for (size_t tok = 0; tok < x.size(); ++tok) {
+            double s;
+            const auto q = quantize(x[tok], s);
+            for (int64_t r = 0; r < rows; ++r) {
+                double acc = 0;
+                for (int64_t i = 0; i < k; ++i) acc += tq_weight(t, r, i, k) * q[i];
+                y[tok][r] = acc / s;
             }
         }
         return y;

@@ -83,6 +83,13 @@ BOOST_AUTO_TEST_CASE(default_rule_splits_digits_in_threes_and_punctuation_from_s
     const auto llama = make_tokenizer(bpe_vocab(tokens, merges, "llama-bpe"));
     check_ids(encode_plain(*llama, "1234"), {5, 3}, "llama-bpe: 1234");
     check_ids(encode_plain(*llama, " !"), {8}, "llama-bpe: ' !'");
+    // Falcon3's files say "falcon3"; llama.cpp runs that as the Llama 3 rule.
+    for (const char* falcon : {"falcon3", "falcon_e"}) {
+        const auto f = make_tokenizer(bpe_vocab(tokens, merges, falcon));
+        check_ids(encode_plain(*f, " !"), {8}, std::string(falcon) + ": ' !'");
+        BOOST_TEST(f->describe_rule().find("pre-tokenizer llama-bpe: tokenizer.ggml.pre = " + std::string(falcon)) !=
+                   std::string::npos, f->describe_rule());
+    }
 }
 
 BOOST_AUTO_TEST_CASE(bytes_map_to_gpt2_characters_and_back) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // bitnet-gguf: inspect GGUF files, tokenize with their vocabulary, and write
 // synthetic models of every family the runtime runs.
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "bitnet/tokenizer.hpp"
 #include "inspect.hpp"
 #include "model_info.hpp"
+#include "requant.hpp"
 #include "synth.hpp"
 
 namespace po = boost::program_options;
@@ -21,10 +23,12 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: bitnet-gguf inspect FILE [--max-items N]\n"
+    "       bitnet-gguf requant IN --type tq1_0|tq2_0 --out OUT\n"
     "       bitnet-gguf info FILE   (family, graph, shapes; exit 0 when runnable, 3 when not)\n"
     "       bitnet-gguf tokenize -m FILE -p TEXT [--no-bos] [--no-parse-special]\n"
     "                            [--pre-tokenizer default|llama-bpe]\n"
-    "       bitnet-gguf synth --preset NAME --out FILE [--seed N] [--vocab FILE] [--arch ARCH] [--untied-head]\n";
+    "       bitnet-gguf synth --preset NAME --out FILE [--seed N] [--vocab FILE] [--arch ARCH] [--untied-head]\n"
+    "                         [--type i2_s|tq1_0|tq2_0]\n";
 
 // Parses argv after the command word; returns false when --help was asked.
 bool parse(int argc, char** argv, po::options_description& desc, po::variables_map& vm,
@@ -64,6 +68,22 @@ int run_info(int argc, char** argv) {
     return print_model_info(vm["file"].as<std::string>(), std::cout) ? 0 : 3;
 }
 
+int run_requant(int argc, char** argv) {
+    po::options_description desc("requant options");
+    desc.add_options()("file", po::value<std::string>()->required(), "GGUF with I2_S projections")(
+        "type", po::value<std::string>()->required(), "tq1_0 or tq2_0")(
+        "out,o", po::value<std::string>()->required(), "output GGUF file");
+    po::positional_options_description pos;
+    pos.add("file", 1);
+    po::variables_map vm;
+    if (!parse(argc, argv, desc, vm, &pos)) return 0;
+    const auto type = parse_tq_type(vm["type"].as<std::string>());
+    const int n = requant_model(vm["file"].as<std::string>(), vm["out"].as<std::string>(), type);
+    std::printf("wrote %s: %d ternary tensors as %s\n", vm["out"].as<std::string>().c_str(), n,
+                bitnet::gguf::ggml_type_name(static_cast<uint32_t>(type)).c_str());
+    return 0;
+}
+
 int run_tokenize(int argc, char** argv) {
     po::options_description desc("tokenize options");
     desc.add_options()("model,m", po::value<std::string>()->required(), "GGUF with a vocabulary")(
@@ -93,7 +113,8 @@ int run_synth(int argc, char** argv) {
         "seed", po::value<uint64_t>()->default_value(1), "random seed")(
         "vocab", po::value<std::string>(), "GGUF whose tokenizer.* keys are copied")(
         "arch", po::value<std::string>(), "general.architecture to write instead of the preset's (bitnet-b1.58, bitnet-25, bitnet, llama)")(
-        "untied-head", "write output.weight beside token_embd.weight");
+        "untied-head", "write output.weight beside token_embd.weight")(
+        "type", po::value<std::string>()->default_value("i2_s"), "projection type: i2_s, tq1_0 or tq2_0");
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm)) return 0;
     SynthOptions opt;
@@ -103,14 +124,18 @@ int run_synth(int argc, char** argv) {
     if (vm.count("vocab")) opt.vocab = vm["vocab"].as<std::string>();
     if (vm.count("arch")) opt.arch = vm["arch"].as<std::string>();
     opt.untied_head = vm.count("untied-head") > 0;
+    opt.weight_type = vm["type"].as<std::string>();
+    if (opt.weight_type != "i2_s") parse_tq_type(opt.weight_type);  // fail before any work
     find_preset(opt.preset);  // fail before any work
     const auto start = std::chrono::steady_clock::now();
     const SynthSummary s = synth_model(opt);
+    std::string ternary_type = opt.weight_type;
+    for (char& ch : ternary_type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("wrote %s: preset %s, vocab %u, %llu tensors (%llu I2_S, %llu F32, %llu F16), "
+    std::printf("wrote %s: preset %s, vocab %u, %llu tensors (%llu %s, %llu F32, %llu F16), "
                 "%llu bytes in %.1f s\n",
                 opt.out.c_str(), opt.preset.c_str(), s.n_vocab, (unsigned long long)s.n_tensors,
-                (unsigned long long)s.n_i2s, (unsigned long long)s.n_f32, (unsigned long long)s.n_f16,
+                (unsigned long long)s.n_i2s, ternary_type.c_str(), (unsigned long long)s.n_f32, (unsigned long long)s.n_f16,
                 (unsigned long long)s.file_bytes, secs);
     return 0;
 }
@@ -126,6 +151,7 @@ int main(int argc, char** argv) {
     try {
         if (cmd == "inspect") return run_inspect(argc, argv);
         if (cmd == "info") return run_info(argc, argv);
+        if (cmd == "requant") return run_requant(argc, argv);
         if (cmd == "tokenize") return run_tokenize(argc, argv);
         if (cmd == "synth") return run_synth(argc, argv);
         if (cmd == "-h" || cmd == "--help" || cmd == "help") {

@@ -12,6 +12,8 @@
 #include "bitnet/gguf.hpp"
 #include "bitnet/gguf_model_keys.hpp"
 #include "bitnet/gguf_writer.hpp"
+#include "bitnet/ternary_blocks.hpp"
+#include "requant.hpp"
 #include "synth_random.hpp"
 #include "synth_vocab.hpp"
 
@@ -37,19 +39,25 @@ const Preset kPresets[] = {
 // stream so a tensor's content does not depend on the others.
 class ModelBuilder {
 public:
-    ModelBuilder(gguf::GgufWriter& w, uint64_t seed) : w_(w), seed_(seed) {}
+    ModelBuilder(gguf::GgufWriter& w, uint64_t seed, std::optional<gguf::TensorType> tq)
+        : w_(w), seed_(seed), tq_(tq) {}
 
     void ternary(const std::string& name, uint64_t k, uint64_t rows) {
         const uint64_t stream = next_stream();
         ++n_i2s;
-        w_.add_generated_tensor(name, {k, rows}, kTypeI2S, gguf::i2s_bytes(rows, k),
+        const uint64_t bytes = tq_ ? rows * (k / gguf::kTqBlock) * gguf::tq_block_bytes(*tq_) : gguf::i2s_bytes(rows, k);
+        const uint32_t type = tq_ ? static_cast<uint32_t>(*tq_) : kTypeI2S;
+        w_.add_generated_tensor(name, {k, rows}, type, bytes,
                                 [this, stream, k, rows](const gguf::GgufWriter::ByteSink& out) {
                                     SynthRandom rng(seed_, stream);
                                     std::vector<int8_t> w(k * rows);
                                     rng.ternary(w.data(), w.size());
+                                    // TQ blocks store the scale as f16 (I2_S files keep the f32,
+                                    // which the pinned baseline model's sha256 depends on).
                                     const float scale =
                                         static_cast<float>((0.75 + 0.5 * rng.uniform()) / std::sqrt(double(k)));
-                                    const auto packed = gguf::pack_i2s(w.data(), rows, k, scale);
+                                    const auto packed = tq_ ? gguf::encode_tq(*tq_, w.data(), rows, k, scale)
+                                                            : gguf::pack_i2s(w.data(), rows, k, scale);
                                     out(packed.data(), packed.size());
                                 });
     }
@@ -91,6 +99,7 @@ private:
     gguf::GgufWriter& w_;
     uint64_t seed_;
     uint64_t stream_{0};
+    std::optional<gguf::TensorType> tq_;
 };
 
 }  // namespace
@@ -134,7 +143,10 @@ SynthSummary synth_model(const SynthOptions& opt) {
     }
 
     const uint64_t e = p.n_embd, f = p.n_ff, kv = uint64_t{p.n_embd} / p.n_head * p.n_head_kv;
-    ModelBuilder b(w, opt.seed);
+    std::optional<gguf::TensorType> tq;
+    if (opt.weight_type != "i2_s") tq = parse_tq_type(opt.weight_type);
+    if (tq) w.set_u32("general.file_type", *tq == gguf::TensorType::TQ1_0 ? 36 : 37);
+    ModelBuilder b(w, opt.seed, tq);
     b.embedding("token_embd.weight", e, p.n_vocab);
     for (uint32_t l = 0; l < p.n_layer; ++l) {
         const std::string blk = "blk." + std::to_string(l) + ".";

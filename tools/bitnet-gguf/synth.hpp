@@ -29,6 +29,7 @@ struct SynthOptions {
     std::optional<std::string> vocab;  // GGUF whose tokenizer.* keys are copied
     std::optional<std::string> arch;   // the preset's shapes under another family's graph
     bool untied_head{false};           // output.weight even where the preset ties the head
+    std::string weight_type{"i2_s"};   // of the projections: i2_s, tq1_0 or tq2_0
 };
 
 struct SynthSummary {

@@ -23,8 +23,8 @@ enum class ValueType : uint32_t {
     String = 8, Array = 9, U64 = 10, I64 = 11, F64 = 12,
 };
 
-// ggml tensor type ids this runtime knows by name; only F32, F16 and I2_S load.
-enum class TensorType : uint32_t { F32 = 0, F16 = 1, I2_S = 36 };
+// ggml tensor type ids this runtime loads (the others are known only by name).
+enum class TensorType : uint32_t { F32 = 0, F16 = 1, TQ1_0 = 34, TQ2_0 = 35, I2_S = 36 };
 
 struct Value;
 using Array = std::vector<Value>;

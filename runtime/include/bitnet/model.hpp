@@ -79,7 +79,8 @@ public:
     // Asks the kernels selected in dispatcher for packed copies of the ternary
     // weights (once; later calls with the same kernels are free).
     void prepare_weights(const kernels::Dispatcher& dispatcher);
-    uint64_t packed_bytes() const { return packed_bytes_ + head_q8_bytes(); }
+    // Kernel-packed copies, the int8 head and I2_S repacks of TQ1_0/TQ2_0 tensors.
+    uint64_t packed_bytes() const { return packed_bytes_ + head_q8_bytes() + repacked_bytes_; }
     uint64_t copied_bytes() const { return file_->bytes_copied(); }
 
     // The opt-in int8 head: quantizes the F16 head once, per row
@@ -107,6 +108,8 @@ private:
     const float* output_norm_{nullptr};
     std::vector<std::unique_ptr<uint8_t[]>> packed_;
     uint64_t packed_bytes_{0};
+    std::vector<std::vector<uint8_t>> repacked_;  // TQ tensors as I2_S; never resized after bind
+    uint64_t repacked_bytes_{0};
     std::vector<int8_t> head_q8_;
     std::vector<float> head_q8_scale_;
     std::vector<int32_t> head_q8_sum_;

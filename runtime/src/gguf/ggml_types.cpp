@@ -44,6 +44,10 @@ uint64_t tensor_bytes(const GgufFile& file, const std::string& name, TensorType 
     case TensorType::I2_S:
         // Four 2-bit weights per byte, then the f32 scale and 28 padding bytes.
         return n / 4 + 32;
+    case TensorType::TQ1_0:
+        return n / 256 * 54;  // ne[0] % 256 == 0 checked before
+    case TensorType::TQ2_0:
+        return n / 256 * 66;
     }
     file.fail("tensor " + printable(name) + ": no size rule for " +
               ggml_type_name(static_cast<uint32_t>(type)));

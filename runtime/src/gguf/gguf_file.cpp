@@ -32,7 +32,8 @@ std::string join_ne(const std::vector<uint64_t>& ne) {
 bool is_loadable(uint32_t type) {
     return type == static_cast<uint32_t>(TensorType::F32) ||
            type == static_cast<uint32_t>(TensorType::F16) ||
-           type == static_cast<uint32_t>(TensorType::I2_S);
+           type == static_cast<uint32_t>(TensorType::I2_S) || type == static_cast<uint32_t>(TensorType::TQ1_0) ||
+           type == static_cast<uint32_t>(TensorType::TQ2_0);
 }
 
 }  // namespace
@@ -143,11 +144,13 @@ void GgufFile::parse() {
             const std::string name = ggml_type_name(type);
             if (name.rfind("type ", 0) == 0)
                 fail(ctx + ": unknown tensor type " + std::to_string(type));
-            fail(ctx + ": unsupported tensor type " + name + " (only F32, F16 and I2_S load)");
+            fail(ctx + ": unsupported tensor type " + name + " (only F32, F16, I2_S, TQ1_0 and TQ2_0 load)");
         }
         t.type = static_cast<TensorType>(type);
         if (t.type == TensorType::I2_S && t.ne[0] % 128 != 0)
             fail(ctx + ": I2_S needs ne[0] % 128 == 0, got " + std::to_string(t.ne[0]));
+        if ((t.type == TensorType::TQ1_0 || t.type == TensorType::TQ2_0) && t.ne[0] % 256 != 0)
+            fail(ctx + ": " + ggml_type_name(type) + " needs ne[0] % 256 == 0, got " + std::to_string(t.ne[0]));
         t.offset = in.read<uint64_t>("offset of " + ctx);
         t.n_bytes = detail::tensor_bytes(*this, t.name, t.type, n);
         tensor_index_.emplace(t.name, tensors_.size());

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "bitnet/model.hpp"
+#include "bitnet/ternary_blocks.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -105,14 +106,26 @@ void Model::bind_weights() {
         return reinterpret_cast<const float*>(expect(name, gguf::TensorType::F32, {uint64_t(n)}).data);
     };
     auto ternary = [&](const std::string& name, int64_t k, int64_t rows) {
-        const auto& t = expect(name, gguf::TensorType::I2_S, {uint64_t(k), uint64_t(rows)});
+        const auto type = f.tensor(name).type;
+        const auto& t = expect(name, gguf::is_tq(type) ? type : gguf::TensorType::I2_S, {uint64_t(k), uint64_t(rows)});
+        const uint8_t* data = t.data;
+        if (gguf::is_tq(type)) {
+            // Kernels take I2_S only: a TQ tensor becomes a packed I2_S copy, once.
+            try {
+                repacked_.push_back(gguf::tq_to_i2s(type, t.data, rows, k));
+            } catch (const Error& e) {
+                f.fail("tensor " + name + ": " + e.what());
+            }
+            data = repacked_.back().data();
+            repacked_bytes_ += repacked_.back().size();
+        }
         TernaryWeight w;
         w.name = name;
         w.gemv.struct_size = sizeof(bitnet_kp_i2s_weights);
-        w.gemv.data = t.data;
+        w.gemv.data = data;
         w.gemv.rows = rows;
         w.gemv.k = k;
-        std::memcpy(&w.gemv.scale, t.data + rows * k / 4, sizeof(float));
+        std::memcpy(&w.gemv.scale, data + rows * k / 4, sizeof(float));
         if (!std::isfinite(w.gemv.scale)) f.fail("tensor " + name + ": weight scale is not finite");
         w.gemm = w.gemv;
         w.few = w.gemv;

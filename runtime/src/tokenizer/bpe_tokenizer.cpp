@@ -29,9 +29,12 @@ BpeTokenizer::RuleChoice choose_rule(const TokenTable& table, const std::optiona
     }
     if (pre) {
         if (*pre == "default") return {PreRule::Default, file_says};
-        if (*pre == "llama-bpe" || *pre == "llama3" || *pre == "llama-v3") return {PreRule::Llama3, file_says};
+        // Falcon3 (and Falcon-E) files name their own rule, which llama.cpp runs as Llama 3's.
+        if (*pre == "llama-bpe" || *pre == "llama3" || *pre == "llama-v3" || *pre == "falcon3" || *pre == "falcon_e")
+            return {PreRule::Llama3, file_says};
         throw Error(table.source() + ": tokenizer.ggml.pre '" + *pre +
-                    "' is not supported (known: default, llama-bpe); force one with the pre-tokenizer option");
+                    "' is not supported (known: default, llama-bpe, llama3, llama-v3, falcon3, falcon_e); force one "
+                    "with the pre-tokenizer option");
     }
     if (is_llama3_vocabulary(table))
         return {PreRule::Llama3, file_says +
