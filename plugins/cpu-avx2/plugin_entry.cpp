@@ -41,6 +41,7 @@ const bitnet_kp_kernel kKernels[] = {
     kernel("cpu-avx2.f16_matmul.f32.avx2f16c", BITNET_OP_F16_MATMUL, avx2::f16_matmul),
     kernel("cpu-avx2.rmsnorm.f32.avx2", BITNET_OP_RMSNORM, avx2::rmsnorm),
     kernel("cpu-avx2.attention.f16kv.avx2", BITNET_OP_ATTENTION, avx2::attention),
+    kernel("cpu-avx2.silu_gate.f32.avx2", BITNET_OP_SILU_GATE, avx2::silu_gate),
 };
 
 const bitnet_kp_plugin kPlugin = {

@@ -9,6 +9,7 @@
 #include "simd_avx512.hpp"
 
 #include "avx512_kernels.hpp"
+#include "exp_ref_avx512.hpp"
 
 namespace bitnet::avx512 {
 namespace {
@@ -17,32 +18,6 @@ constexpr int64_t kMaxLocalHeadDim = 512;  // larger heads round q on the fly
 
 __m512 load_f16(const uint16_t* p, __mmask16 m) {
     return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, p));
-}
-
-// exp_ref of kernel_plugin.h for x <= 0: x = n*ln2 + r, |r| <= ln2/2, e^r by
-// its Taylor series to r^11 (relative error < 1e-14), times 2^n.
-__m512d exp_nonpositive_pd(__m512d x) {
-    x = _mm512_max_pd(x, _mm512_set1_pd(-746.0));
-    const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634)),
-                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(0x1.62e42fefa39efp-1), x);  // ln2 rounded
-    r = _mm512_fnmadd_pd(n, _mm512_set1_pd(0x1.abc9e3b39803fp-56), r);         // its remainder
-    // Horner from 1/11! down to 1.
-    constexpr double kInvFact[12] = {1.0,         1.0,          1.0 / 2,       1.0 / 6,
-                                     1.0 / 24,    1.0 / 120,    1.0 / 720,     1.0 / 5040,
-                                     1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800};
-    __m512d p = _mm512_set1_pd(kInvFact[11]);
-    for (int i = 10; i >= 0; --i) {
-        p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kInvFact[i]));
-    }
-    return _mm512_scalef_pd(p, n);
-}
-
-// expf(x) for 16 floats x <= 0 (or -inf), via double.
-__m512 exp_nonpositive_ps(__m512 x) {
-    const __m256 lo = _mm512_cvtpd_ps(exp_nonpositive_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(x))));
-    const __m256 hi = _mm512_cvtpd_ps(exp_nonpositive_pd(_mm512_cvtps_pd(_mm512_extractf32x8_ps(x, 1))));
-    return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
 }
 
 // The lane folds of kernel_plugin.h for four vectors at once; lane j of the
@@ -112,7 +87,7 @@ void softmax_in_place(float* scores, int64_t n, bool round_p) {
         const __mmask16 m = tail_mask(n - p);
         // Masked-off lanes are zeroed after the exp, so they add nothing.
         const __m512 e = _mm512_maskz_mov_ps(
-            m, exp_nonpositive_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, scores + p), max)));
+            m, exp_ref_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, scores + p), max)));
         sum_lo = _mm512_add_pd(sum_lo, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
         sum_hi = _mm512_add_pd(sum_hi, _mm512_cvtps_pd(_mm512_extractf32x8_ps(e, 1)));
         _mm512_mask_storeu_ps(scores + p, m, e);

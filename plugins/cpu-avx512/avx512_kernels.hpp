@@ -24,6 +24,7 @@ void attention_f16kv(const void* args, int64_t begin, int64_t end);
 void q8_matmul_vnni(const void* args, int64_t begin, int64_t end);
 void q8_matmul_avx512bw(const void* args, int64_t begin, int64_t end);
 void relu2_gate(const void* args, int64_t begin, int64_t end);
+void silu_gate(const void* args, int64_t begin, int64_t end);
 void add(const void* args, int64_t begin, int64_t end);
 
 }  // namespace bitnet::avx512

@@ -55,6 +55,9 @@ const bitnet_kp_kernel kKernels[] = {
                          bitnet::avx512::attention_f16kv),
     BITNET_AVX512_KERNEL("cpu-avx512.relu2_gate.f32.avx512", BITNET_OP_RELU2_GATE, kPriorityOnly, kBase,
                          bitnet::avx512::relu2_gate),
+    // SILU_GATE exists since ABI 1.4.
+    BITNET_AVX512_KERNEL("cpu-avx512.silu_gate.f32.avx512", BITNET_OP_SILU_GATE, kPriorityOnly, kBase,
+                         bitnet::avx512::silu_gate),
     BITNET_AVX512_KERNEL("cpu-avx512.add.f32.avx512", BITNET_OP_ADD, kPriorityOnly, kBase, bitnet::avx512::add),
     // Q8_MATMUL exists since ABI 1.1; an older host ignores these two entries.
     BITNET_AVX512_KERNEL("cpu-avx512.q8_matmul.i8.vnni", BITNET_OP_Q8_MATMUL, kPriorityVnni, kVnni,

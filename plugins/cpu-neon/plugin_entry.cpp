@@ -53,6 +53,8 @@ const bitnet_kp_kernel kKernels[] = {
     kernel("cpu-neon.rmsnorm.f32.neon", BITNET_OP_RMSNORM, kPriorityNeon, neon::kNeonFeatures, neon::rmsnorm),
     kernel("cpu-neon.attention.f16kv.neon", BITNET_OP_ATTENTION, kPriorityNeon, neon::kNeonFeatures,
            neon::attention),
+    kernel("cpu-neon.silu_gate.f32.neon", BITNET_OP_SILU_GATE, kPriorityNeon, neon::kNeonFeatures,
+           neon::silu_gate),
 };
 
 const bitnet_kp_plugin kPlugin = {

@@ -2,7 +2,9 @@
 // Elementwise ADD, RELU2_GATE and SILU_GATE: each output is a fixed sequence of
 // correctly rounded operations (SILU_GATE's exp is the header's exp_ref), so
 // kernels must match bit for bit.
+#include <limits>
 #include <sstream>
+#include <string>
 
 #include "op_specs.hpp"
 
@@ -22,6 +24,10 @@ public:
           << (alias == Alias::kOutIsA ? " out=a" : alias == Alias::kOutIsB ? " out=b" : "");
         text_ = s.str();
     }
+    // a_ given: the values where SILU_GATE's exp clamps, overflows or meets NaN.
+    BinaryCase(Rng& rng, std::vector<float> a, std::string what)
+        : n_(static_cast<int64_t>(a.size())), alias_(Alias::kNone), text_(std::move(what)), a_(std::move(a)),
+          b_(make_floats(rng, n_, Pattern::kNormal)) {}
     std::string describe() const override { return text_; }
     int64_t extent() const override { return n_; }
     Outputs run(const bitnet_kp_kernel& kernel, const std::vector<Range>& chunks) const override {
@@ -62,7 +68,19 @@ std::vector<CasePtr> make_binary_cases(Level level, uint64_t seed) {
 }  // namespace
 
 std::vector<CasePtr> make_relu2_gate_cases(Level level, uint64_t seed) { return make_binary_cases(level, seed); }
-std::vector<CasePtr> make_silu_gate_cases(Level level, uint64_t seed) { return make_binary_cases(level, seed); }
+std::vector<CasePtr> make_silu_gate_cases(Level level, uint64_t seed) {
+    std::vector<CasePtr> cases = make_binary_cases(level, seed);
+    Rng rng(seed ^ 0x5117u);
+    const float inf = std::numeric_limits<float>::infinity();
+    std::vector<float> edges = {std::numeric_limits<float>::quiet_NaN(), inf, -inf, -0.0f, 0.0f, 1e-45f, -1e-45f,
+                                88.7f, -88.7f, 89.0f, -89.0f, -89.5f, -103.9f, -104.0f, 103.9f, 17.0f, -17.0f,
+                                16.6f, -16.6f, 745.0f, -746.5f, 3e38f, -3e38f};
+    // Odd length and a non-multiple of every vector width: tails run too.
+    for (int i = 0; i < 40; ++i) edges.push_back(static_cast<float>(i) * 2.3f - 46.0f);
+    cases.push_back(std::make_unique<BinaryCase>(rng, edges, "n=" + std::to_string(edges.size()) +
+                                                                 " a=NaN, +-inf, +-0, the exp clamp and overflow edges"));
+    return cases;
+}
 std::vector<CasePtr> make_add_cases(Level level, uint64_t seed) { return make_binary_cases(level, seed); }
 
 }  // namespace bitnet::parity
