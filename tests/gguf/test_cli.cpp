@@ -127,11 +127,15 @@ BOOST_AUTO_TEST_CASE(info_names_the_family_and_whether_it_runs) {
 
     TempDir dir;
     const std::string llama = dir.file("llama.gguf");
-    BOOST_TEST_REQUIRE(run_tool(kTool, {"synth", "--preset", "tiny", "--arch", "llama", "--untied-head", "--out", llama}).status == 0);
+    BOOST_TEST_REQUIRE(run_tool(kTool, {"synth", "--preset", "tiny", "--arch", "llama", "--untied-head",
+                                                    "--head-type", "q6_k", "--out", llama}).status == 0);
     r = run_tool(kTool, {"info", llama});
     BOOST_TEST(r.status == 0, r.err);
     BOOST_TEST(r.out.find("graph: no sub-norms, SiLU-gated FFN, normal (adjacent-pair) RoPE\n") != std::string::npos, r.out);
-    BOOST_TEST(r.out.find("head: output.weight\n") != std::string::npos);
+    BOOST_TEST(r.out.find("embedding: token_embd.weight (F16)\n") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("head: output.weight (Q6_K, converted to F16 at load)\n") != std::string::npos, r.out);
+    BOOST_TEST(run_tool(kTool, {"synth", "--preset", "tiny", "--embd-type", "q4_k", "--out", llama}).err.find(
+                   "unknown embedding type 'q4_k'") != std::string::npos);
 
     // A GGUF the runtime cannot run: exit 3 and the loader's reason.
     bitnet::gguf::GgufWriter w;

@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <limits>
+#include <tuple>
 #include <random>
 
 #include "bitnet/error.hpp"
@@ -158,7 +159,7 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_tensor_type) {
 
 BOOST_AUTO_TEST_CASE(rejects_known_but_unsupported_tensor_types_by_name) {
     const std::pair<uint32_t, std::string> cases[] = {
-        {8, "Q8_0"}, {2, "Q4_0"}, {14, "Q6_K"}, {30, "BF16"}, {38, "TL1"}, {39, "TL2"}, {20, "IQ4_NL"}};
+        {12, "Q4_K"}, {2, "Q4_0"}, {13, "Q5_K"}, {15, "Q8_K"}, {38, "TL1"}, {39, "TL2"}, {20, "IQ4_NL"}};
     for (const auto& [id, name] : cases) {
         auto b = valid_bytes();
         poke<uint32_t>(b, bitnet::test::tensor_info_pos(b, kNorm).type, id);
@@ -166,12 +167,15 @@ BOOST_AUTO_TEST_CASE(rejects_known_but_unsupported_tensor_types_by_name) {
     }
 }
 
-// TQ blocks hold 256 weights: a row of 8 cannot be one.
-BOOST_AUTO_TEST_CASE(rejects_tq_rows_that_are_not_whole_blocks) {
-    for (const auto& [id, name] : {std::pair<uint32_t, std::string>{34, "TQ1_0"}, {35, "TQ2_0"}}) {
+// TQ and Q6_K blocks hold 256 weights and Q8_0 ones 32: a row of 8 cannot be one.
+BOOST_AUTO_TEST_CASE(rejects_block_type_rows_that_are_not_whole_blocks) {
+    const std::tuple<uint32_t, std::string, int> cases[] = {
+        {34, "TQ1_0", 256}, {35, "TQ2_0", 256}, {14, "Q6_K", 256}, {8, "Q8_0", 32}};
+    for (const auto& [id, name, block] : cases) {
         auto b = valid_bytes();
         poke<uint32_t>(b, bitnet::test::tensor_info_pos(b, kNorm).type, id);
-        expect_rejected(b, {"tensor " + kNorm + ": " + name + " needs ne[0] % 256 == 0, got 8"});
+        expect_rejected(b, {"tensor " + kNorm + ": " + name + " needs ne[0] % " + std::to_string(block) +
+                                " == 0, got 8"});
     }
 }
 

@@ -84,10 +84,11 @@ void check_all_backends_agree(const std::string& model) {
 }
 
 std::string synth(const std::filesystem::path& dir, const std::string& preset, const std::string& arch,
-                  const std::string& type = "i2_s") {
+                  const std::string& type = "i2_s", const std::string& extra = "") {
     const auto model = (dir / (preset + "-" + arch + "-" + type + ".gguf")).string();
     const std::string cmd = std::string(BITNET_TEST_BIN_DIR) + "/bitnet-gguf synth --preset " + preset +
-                            " --arch " + arch + " --type " + type + " --seed 7 --out '" + model + "' > /dev/null";
+                            " --arch " + arch + " --type " + type + " " + extra + " --seed 7 --out '" + model +
+                            "' > /dev/null";
     BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0, cmd);
     return model;
 }
@@ -110,5 +111,14 @@ BOOST_AUTO_TEST_CASE(random_model_logits_are_cpu_scalars_on_every_backend_for_ev
     // TQ1_0 and TQ2_0 projections run as their I2_S repack, through the same kernels.
     BOOST_TEST_CONTEXT("llama, TQ1_0") { check_all_backends_agree(synth(dir, "small", "llama", "tq1_0")); }
     BOOST_TEST_CONTEXT("bitnet-b1.58, TQ2_0") { check_all_backends_agree(synth(dir, "small", "bitnet-b1.58", "tq2_0")); }
+    // Embedding and head types: rows dequantized by the runtime, the head
+    // converted to F16 once; every backend then runs the same head kernel op.
+    for (const char* extra : {"--embd-type q6_k --untied-head --head-type q8_0", "--embd-type bf16 --untied-head --head-type f32"})
+        BOOST_TEST_CONTEXT("llama, " << extra) {
+            check_all_backends_agree(synth(dir, "small", "llama", "i2_s", extra));
+        }
+    BOOST_TEST_CONTEXT("bitnet, Q8_0 tied") {
+        check_all_backends_agree(synth(dir, "small", "bitnet", "i2_s", "--embd-type q8_0"));
+    }
     std::filesystem::remove_all(dir);
 }

@@ -59,7 +59,7 @@ public:
         const int64_t T = static_cast<int64_t>(ids.size()), E = n_embd_, KV = n_kv_ * hd_;
         const auto& embd = f_.tensor("token_embd.weight");
         Mat x(T, std::vector<double>(E));
-        for (int64_t t = 0; t < T; ++t) x[t] = f16_row(embd, ids[t], E);
+        for (int64_t t = 0; t < T; ++t) x[t] = dense_row(embd, ids[t], E);
         for (int64_t l = 0; l < n_layer_; ++l) {
             const std::string b = "blk." + std::to_string(l) + ".";
             Mat h = rmsnorm(x, b + "attn_norm.weight");
@@ -89,10 +89,11 @@ public:
         const auto* out = f_.find_tensor("output.weight");
         const auto& head = out ? *out : embd;
         std::vector<double> logits(static_cast<size_t>(n_vocab_));
+        const std::vector<double> in = head_input(head.type, last[0]);
         for (int64_t r = 0; r < n_vocab_; ++r) {
-            const auto row = f16_row(head, r, E);
+            const auto row = dense_row(head, r, E);
             double s = 0;
-            for (int64_t i = 0; i < E; ++i) s += row[i] * r16(last[0][i]);
+            for (int64_t i = 0; i < E; ++i) s += row[i] * in[i];
             logits[r] = s;
         }
         return logits;
@@ -103,11 +104,104 @@ private:
 
     static double r16(double v) { return f16_to_f32(f32_to_f16(static_cast<float>(v))); }
 
-    static std::vector<double> f16_row(const gguf::TensorInfo& t, int64_t r, int64_t n) {
-        const auto* p = reinterpret_cast<const uint16_t*>(t.data) + r * n;
+    // Row r of an embedding or head, each element decoded on its own from the
+    // layouts: F32, F16, BF16 (the high half of an f32); Q8_0 blocks of 32 (f16 d,
+    // then int8 q: d*q); Q6_K blocks of 256 (ql[128], qh[64], int8 sc[16], f16 d):
+    // element e of a block is in half h = e/128 at l = e%32, quarter u = (e%128)/32,
+    // low nibble of ql[64h + l + 32(u%2)] (the high one when u >= 2), bits 2u of
+    // qh[32h + l]; x = d * sc[e/16] * (q - 32).
+    static double dense_weight(const gguf::TensorInfo& t, int64_t r, int64_t i, int64_t k) {
+        auto half = [](const uint8_t* p) {
+            uint16_t h;
+            std::memcpy(&h, p, 2);
+            return h;
+        };
+        switch (t.type) {
+            case gguf::TensorType::F32: {
+                float f;
+                std::memcpy(&f, t.data + 4 * (r * k + i), 4);
+                return f;
+            }
+            case gguf::TensorType::F16: return f16_to_f32(half(t.data + 2 * (r * k + i)));
+            case gguf::TensorType::BF16: {
+                const uint32_t bits = static_cast<uint32_t>(half(t.data + 2 * (r * k + i))) << 16;
+                float f;
+                std::memcpy(&f, &bits, 4);
+                return f;
+            }
+            case gguf::TensorType::Q8_0: {
+                const uint8_t* blk = t.data + (r * (k / 32) + i / 32) * 34;
+                return static_cast<double>(f16_to_f32(half(blk))) * static_cast<int8_t>(blk[2 + i % 32]);
+            }
+            case gguf::TensorType::Q6_K: {
+                const uint8_t* blk = t.data + (r * (k / 256) + i / 256) * 210;
+                const int64_t e = i % 256, h = e / 128, l = e % 32, u = (e % 128) / 32;
+                const uint8_t ql = blk[64 * h + l + 32 * (u % 2)];
+                const int lo = u < 2 ? ql & 0xF : ql >> 4;
+                const int hi = (blk[128 + 32 * h + l] >> (2 * u)) & 3;
+                const auto sc = static_cast<int8_t>(blk[192 + e / 16]);
+                return static_cast<double>(f16_to_f32(half(blk + 208))) * sc * ((lo | (hi << 4)) - 32);
+            }
+            default: throw std::runtime_error("reference: no embedding decoding for this type");
+        }
+    }
+
+    static std::vector<double> dense_row(const gguf::TensorInfo& t, int64_t r, int64_t n) {
         std::vector<double> v(n);
-        for (int64_t i = 0; i < n; ++i) v[i] = f16_to_f32(p[i]);
+        for (int64_t i = 0; i < n; ++i) v[i] = dense_weight(t, r, i, n);
         return v;
+    }
+
+    // The head's input as llama.cpp's matmul sees it: converted to the weight
+    // type's vec_dot type. F16 -> f16, BF16 -> bf16, F32 -> as is, Q8_0 -> Q8_0
+    // (d = amax/127, q = round(x/d), d stored as f16), Q6_K -> Q8_K (per 256:
+    // iscale = -127/x_max for the x of largest magnitude, q = min(127,
+    // round(iscale*x)), value q/iscale).
+    static std::vector<double> head_input(gguf::TensorType type, const std::vector<double>& x) {
+        std::vector<double> y(x.size());
+        const size_t n = x.size();
+        switch (type) {
+            case gguf::TensorType::F32:
+                for (size_t i = 0; i < n; ++i) y[i] = static_cast<float>(x[i]);
+                return y;
+            case gguf::TensorType::F16:
+                for (size_t i = 0; i < n; ++i) y[i] = r16(x[i]);
+                return y;
+            case gguf::TensorType::BF16:
+                for (size_t i = 0; i < n; ++i) {
+                    uint32_t u;
+                    const float f = static_cast<float>(x[i]);
+                    std::memcpy(&u, &f, 4);
+                    u = (u + (0x7fffu + ((u >> 16) & 1u))) & 0xffff0000u;
+                    float g;
+                    std::memcpy(&g, &u, 4);
+                    y[i] = g;
+                }
+                return y;
+            case gguf::TensorType::Q8_0:
+                for (size_t b = 0; b < n; b += 32) {
+                    float amax = 0;
+                    for (size_t j = b; j < b + 32; ++j) amax = std::max(amax, std::fabs(static_cast<float>(x[j])));
+                    const float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
+                    const double dh = f16_to_f32(f32_to_f16(d));
+                    for (size_t j = b; j < b + 32; ++j) y[j] = dh * std::round(static_cast<float>(x[j]) * id);
+                }
+                return y;
+            case gguf::TensorType::Q6_K:
+                for (size_t b = 0; b < n; b += 256) {
+                    float amax = 0, max = 0;
+                    for (size_t j = b; j < b + 256; ++j) {
+                        const float v = static_cast<float>(x[j]);
+                        if (std::fabs(v) > amax) amax = std::fabs(v), max = v;
+                    }
+                    if (amax == 0) continue;
+                    const float iscale = -127.0f / max;
+                    for (size_t j = b; j < b + 256; ++j)
+                        y[j] = std::min(127.0f, std::nearbyint(iscale * static_cast<float>(x[j]))) * (1.0f / iscale);
+                }
+                return y;
+            default: throw std::runtime_error("reference: no head input rule for this type");
+        }
     }
 
     const float* f32(const std::string& name) const { return reinterpret_cast<const float*>(f_.tensor(name).data); }

@@ -28,7 +28,8 @@ constexpr const char* kUsage =
     "       bitnet-gguf tokenize -m FILE -p TEXT [--no-bos] [--no-parse-special]\n"
     "                            [--pre-tokenizer default|llama-bpe]\n"
     "       bitnet-gguf synth --preset NAME --out FILE [--seed N] [--vocab FILE] [--arch ARCH] [--untied-head]\n"
-    "                         [--type i2_s|tq1_0|tq2_0]\n";
+    "                         [--type i2_s|tq1_0|tq2_0]\n"
+    "                         [--embd-type f32|f16|bf16|q8_0|q6_k] [--head-type TYPE]\n";
 
 // Parses argv after the command word; returns false when --help was asked.
 bool parse(int argc, char** argv, po::options_description& desc, po::variables_map& vm,
@@ -114,7 +115,9 @@ int run_synth(int argc, char** argv) {
         "vocab", po::value<std::string>(), "GGUF whose tokenizer.* keys are copied")(
         "arch", po::value<std::string>(), "general.architecture to write instead of the preset's (bitnet-b1.58, bitnet-25, bitnet, llama)")(
         "untied-head", "write output.weight beside token_embd.weight")(
-        "type", po::value<std::string>()->default_value("i2_s"), "projection type: i2_s, tq1_0 or tq2_0");
+        "type", po::value<std::string>()->default_value("i2_s"), "projection type: i2_s, tq1_0 or tq2_0")(
+        "embd-type", po::value<std::string>()->default_value("f16"), "token_embd type: f32, f16, bf16, q8_0 or q6_k")(
+        "head-type", po::value<std::string>(), "output.weight type (with an untied head; default: --embd-type)");
     po::variables_map vm;
     if (!parse(argc, argv, desc, vm)) return 0;
     SynthOptions opt;
@@ -126,17 +129,23 @@ int run_synth(int argc, char** argv) {
     opt.untied_head = vm.count("untied-head") > 0;
     opt.weight_type = vm["type"].as<std::string>();
     if (opt.weight_type != "i2_s") parse_tq_type(opt.weight_type);  // fail before any work
+    opt.embd_type = vm["embd-type"].as<std::string>();
+    parse_embedding_type(opt.embd_type);
+    if (vm.count("head-type")) {
+        opt.head_type = vm["head-type"].as<std::string>();
+        parse_embedding_type(*opt.head_type);
+    }
     find_preset(opt.preset);  // fail before any work
     const auto start = std::chrono::steady_clock::now();
     const SynthSummary s = synth_model(opt);
     std::string ternary_type = opt.weight_type;
     for (char& ch : ternary_type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("wrote %s: preset %s, vocab %u, %llu tensors (%llu %s, %llu F32, %llu F16), "
+    std::printf("wrote %s: preset %s, vocab %u, %llu tensors (%llu %s, %llu F32, %llu F16, %llu BF16/Q8_0/Q6_K), "
                 "%llu bytes in %.1f s\n",
                 opt.out.c_str(), opt.preset.c_str(), s.n_vocab, (unsigned long long)s.n_tensors,
                 (unsigned long long)s.n_i2s, ternary_type.c_str(), (unsigned long long)s.n_f32, (unsigned long long)s.n_f16,
-                (unsigned long long)s.file_bytes, secs);
+                (unsigned long long)s.n_quant, (unsigned long long)s.file_bytes, secs);
     return 0;
 }
 

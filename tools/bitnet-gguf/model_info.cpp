@@ -47,8 +47,12 @@ bool print_model_info(const std::string& path, std::ostream& out) {
         out << "shapes: " << c.n_layer << " layers, embedding " << c.n_embd << ", feed-forward " << c.n_ff
             << ", heads " << c.n_head << "/" << c.n_head_kv << " (head_dim " << c.head_dim << "), vocab "
             << c.n_vocab << ", context " << c.n_ctx_train << "\n";
-        out << "head: " << (m.output_head() == m.token_embd() ? "tied to token_embd.weight" : "output.weight")
-            << "\n";
+        const auto type_of = [](const model::DenseTensor& t) {
+            return gguf::ggml_type_name(static_cast<uint32_t>(t.type));
+        };
+        out << "embedding: token_embd.weight (" << type_of(m.file_embedding()) << ")\n";
+        out << "head: " << (m.head_tied() ? "tied to token_embd.weight" : "output.weight") << " ("
+            << type_of(m.head_source()) << (m.head_converted() ? ", converted to F16 at load" : "") << ")\n";
         const auto tok = tokenizer::load_tokenizer(m.file());
         out << "runnable: yes (tokenizer " << tok->describe_rule() << ")\n";
         return true;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "bitnet/architecture.hpp"
+#include "bitnet/dense_types.hpp"
 #include "bitnet/error.hpp"
 #include "bitnet/f16.hpp"
 #include "bitnet/gguf.hpp"
@@ -74,25 +75,24 @@ public:
                                 });
     }
 
-    void embedding(const std::string& name, uint64_t n_embd, uint64_t n_vocab) {
+    void embedding(const std::string& name, uint64_t n_embd, uint64_t n_vocab, gguf::TensorType type) {
         const uint64_t stream = next_stream();
-        ++n_f16;
-        w_.add_generated_tensor(name, {n_embd, n_vocab}, kTypeF16, n_embd * n_vocab * 2,
-                                [this, stream, n_embd, n_vocab](const gguf::GgufWriter::ByteSink& out) {
+        ++(type == gguf::TensorType::F16 ? n_f16 : type == gguf::TensorType::F32 ? n_f32 : n_quant);
+        const uint64_t row_bytes = gguf::dense_row_bytes(type, static_cast<int64_t>(n_embd));
+        w_.add_generated_tensor(name, {n_embd, n_vocab}, static_cast<uint32_t>(type), row_bytes * n_vocab,
+                                [this, stream, n_embd, n_vocab, type, row_bytes](const gguf::GgufWriter::ByteSink& out) {
                                     SynthRandom rng(seed_, stream);
-                                    constexpr uint64_t kRowsPerChunk = 256;
-                                    std::vector<uint16_t> chunk;
-                                    for (uint64_t r = 0; r < n_vocab; r += kRowsPerChunk) {
-                                        const uint64_t rows = std::min(kRowsPerChunk, n_vocab - r);
-                                        chunk.resize(rows * n_embd);
-                                        for (uint16_t& h : chunk)
-                                            h = f32_to_f16(static_cast<float>(0.02 * rng.normal()));
-                                        out(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size() * 2);
+                                    std::vector<float> row(n_embd);
+                                    std::vector<uint8_t> bytes(row_bytes);
+                                    for (uint64_t r = 0; r < n_vocab; ++r) {
+                                        for (float& v : row) v = static_cast<float>(0.02 * rng.normal());
+                                        gguf::quantize_row(type, row.data(), bytes.data(), static_cast<int64_t>(n_embd));
+                                        out(bytes.data(), bytes.size());
                                     }
                                 });
     }
 
-    uint64_t n_i2s{0}, n_f32{0}, n_f16{0};
+    uint64_t n_i2s{0}, n_f32{0}, n_f16{0}, n_quant{0};
 
 private:
     uint64_t next_stream() { return stream_++; }
@@ -103,6 +103,17 @@ private:
 };
 
 }  // namespace
+
+gguf::TensorType parse_embedding_type(const std::string& name) {
+    const std::pair<const char*, gguf::TensorType> types[] = {{"f32", gguf::TensorType::F32},
+                                                              {"f16", gguf::TensorType::F16},
+                                                              {"bf16", gguf::TensorType::BF16},
+                                                              {"q8_0", gguf::TensorType::Q8_0},
+                                                              {"q6_k", gguf::TensorType::Q6_K}};
+    for (const auto& [n, t] : types)
+        if (name == n) return t;
+    throw Error("unknown embedding type '" + name + "' (types: f32, f16, bf16, q8_0, q6_k)");
+}
 
 Preset find_preset(const std::string& name) {
     std::string names;
@@ -147,7 +158,8 @@ SynthSummary synth_model(const SynthOptions& opt) {
     if (opt.weight_type != "i2_s") tq = parse_tq_type(opt.weight_type);
     if (tq) w.set_u32("general.file_type", *tq == gguf::TensorType::TQ1_0 ? 36 : 37);
     ModelBuilder b(w, opt.seed, tq);
-    b.embedding("token_embd.weight", e, p.n_vocab);
+    const gguf::TensorType embd_type = parse_embedding_type(opt.embd_type);
+    b.embedding("token_embd.weight", e, p.n_vocab, embd_type);
     for (uint32_t l = 0; l < p.n_layer; ++l) {
         const std::string blk = "blk." + std::to_string(l) + ".";
         b.norm(blk + "attn_norm.weight", e);
@@ -163,11 +175,11 @@ SynthSummary synth_model(const SynthOptions& opt) {
         b.ternary(blk + "ffn_down.weight", f, e);
     }
     b.norm("output_norm.weight", e);
-    if (p.untied_head) b.embedding("output.weight", e, p.n_vocab);
+    if (p.untied_head) b.embedding("output.weight", e, p.n_vocab, parse_embedding_type(opt.head_type.value_or(opt.embd_type)));
 
     w.write(opt.out);
     gguf::GgufFile check(opt.out);  // what we wrote must load
-    return {check.tensors().size(), b.n_i2s, b.n_f32, b.n_f16, check.file_size(), p.n_vocab};
+    return {check.tensors().size(), b.n_i2s, b.n_f32, b.n_f16, b.n_quant, check.file_size(), p.n_vocab};
 }
 
 }  // namespace bitnet::gguf_tool

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "bitnet/gguf.hpp"
+
 namespace bitnet::gguf_tool {
 
 struct Preset {
@@ -30,16 +32,22 @@ struct SynthOptions {
     std::optional<std::string> arch;   // the preset's shapes under another family's graph
     bool untied_head{false};           // output.weight even where the preset ties the head
     std::string weight_type{"i2_s"};   // of the projections: i2_s, tq1_0 or tq2_0
+    std::string embd_type{"f16"};      // of token_embd: f32, f16, bf16, q8_0 or q6_k
+    std::optional<std::string> head_type;  // of output.weight; embd_type when not given
 };
 
+// "f32", "f16", "bf16", "q8_0" or "q6_k" as a ggml type; throws bitnet::Error
+// naming the choices for anything else.
+gguf::TensorType parse_embedding_type(const std::string& name);
+
 struct SynthSummary {
-    uint64_t n_tensors, n_i2s, n_f32, n_f16, file_bytes;
+    uint64_t n_tensors, n_i2s, n_f32, n_f16, n_quant, file_bytes;  // n_quant: BF16, Q8_0, Q6_K
     uint32_t n_vocab;
 };
 
 // Writes the model, generating each tensor while it streams to disk (peak memory
 // is about one tensor). Weights: ternary, -1/0/+1 equally likely, per-tensor
-// scale near 1/sqrt(K); token_embd (and output) F16 normal * 0.02; norms F32
+// scale near 1/sqrt(K); token_embd (and output) normal * 0.02 in their types; norms F32
 // 1 + normal * 0.02. Sub-norm tensors only where the architecture has them.
 SynthSummary synth_model(const SynthOptions& opt);
 

@@ -24,7 +24,9 @@ enum class ValueType : uint32_t {
 };
 
 // ggml tensor type ids this runtime loads (the others are known only by name).
-enum class TensorType : uint32_t { F32 = 0, F16 = 1, TQ1_0 = 34, TQ2_0 = 35, I2_S = 36 };
+enum class TensorType : uint32_t {
+    F32 = 0, F16 = 1, Q8_0 = 8, Q6_K = 14, BF16 = 30, TQ1_0 = 34, TQ2_0 = 35, I2_S = 36
+};
 
 struct Value;
 using Array = std::vector<Value>;

@@ -37,6 +37,14 @@ struct ModelConfig {
     const Architecture& arch() const { return *traits; }
 };
 
+// An embedding table or head as the file stores it (bitnet/dense_types.hpp).
+struct DenseTensor {
+    std::string name;
+    gguf::TensorType type{gguf::TensorType::F16};
+    const uint8_t* data{nullptr};
+    uint64_t row_bytes{0};
+};
+
 // One ternary projection: the file's bytes, and per matmul op the plugin's
 // packed copy when the chosen kernel asked for one.
 struct TernaryWeight {
@@ -72,8 +80,17 @@ public:
     const ModelConfig& config() const { return config_; }
     const gguf::GgufFile& file() const { return *file_; }
     const std::vector<LayerWeights>& layers() const { return layers_; }
+    // The F16 table the EMBED_F16 op reads, or null when token_embd.weight has
+    // another type (embed_rows then dequantizes with the scalar reference).
     const uint16_t* token_embd() const { return token_embd_; }
-    const uint16_t* output_head() const { return output_; }  // token_embd when tied
+    void embed_rows(const int32_t* ids, int64_t n, float* out) const;
+    const DenseTensor& file_embedding() const { return embd_; }
+    // The head as F16 rows: the file's own, or a copy converted once at load
+    // from F32, BF16, Q8_0 or Q6_K (counted in packed_bytes).
+    const uint16_t* output_head() const { return output_; }
+    const DenseTensor& head_source() const { return head_; }
+    bool head_tied() const { return head_.name == "token_embd.weight"; }
+    bool head_converted() const { return !head_f16_.empty(); }
     const float* output_norm() const { return output_norm_; }
 
     // Asks the kernels selected in dispatcher for packed copies of the ternary
@@ -103,8 +120,13 @@ private:
     std::unique_ptr<gguf::GgufFile> file_;
     ModelConfig config_;
     std::vector<LayerWeights> layers_;
+    void convert_head();
+
+    DenseTensor embd_;
+    DenseTensor head_;
     const uint16_t* token_embd_{nullptr};
     const uint16_t* output_{nullptr};
+    std::vector<uint16_t> head_f16_;  // the converted head; empty when the file's is F16
     const float* output_norm_{nullptr};
     std::vector<std::unique_ptr<uint8_t[]>> packed_;
     uint64_t packed_bytes_{0};

@@ -39,8 +39,13 @@ uint64_t tensor_bytes(const GgufFile& file, const std::string& name, TensorType 
         if (n > UINT64_MAX / 4) overflow();
         return n * 4;
     case TensorType::F16:
+    case TensorType::BF16:
         if (n > UINT64_MAX / 2) overflow();
         return n * 2;
+    case TensorType::Q8_0:
+        return n / 32 * 34;  // ne[0] % 32 == 0 checked before
+    case TensorType::Q6_K:
+        return n / 256 * 210;
     case TensorType::I2_S:
         // Four 2-bit weights per byte, then the f32 scale and 28 padding bytes.
         return n / 4 + 32;

@@ -30,10 +30,22 @@ std::string join_ne(const std::vector<uint64_t>& ne) {
 }
 
 bool is_loadable(uint32_t type) {
-    return type == static_cast<uint32_t>(TensorType::F32) ||
-           type == static_cast<uint32_t>(TensorType::F16) ||
-           type == static_cast<uint32_t>(TensorType::I2_S) || type == static_cast<uint32_t>(TensorType::TQ1_0) ||
-           type == static_cast<uint32_t>(TensorType::TQ2_0);
+    for (TensorType t : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q8_0, TensorType::Q6_K,
+                         TensorType::I2_S, TensorType::TQ1_0, TensorType::TQ2_0})
+        if (type == static_cast<uint32_t>(t)) return true;
+    return false;
+}
+
+// Elements per block of a loadable type: a row must hold whole blocks.
+uint64_t block_elements(TensorType t) {
+    switch (t) {
+        case TensorType::I2_S: return 128;
+        case TensorType::Q8_0: return 32;
+        case TensorType::Q6_K:
+        case TensorType::TQ1_0:
+        case TensorType::TQ2_0: return 256;
+        default: return 1;
+    }
 }
 
 }  // namespace
@@ -144,13 +156,13 @@ void GgufFile::parse() {
             const std::string name = ggml_type_name(type);
             if (name.rfind("type ", 0) == 0)
                 fail(ctx + ": unknown tensor type " + std::to_string(type));
-            fail(ctx + ": unsupported tensor type " + name + " (only F32, F16, I2_S, TQ1_0 and TQ2_0 load)");
+            fail(ctx + ": unsupported tensor type " + name +
+                 " (only F32, F16, BF16, Q8_0, Q6_K, I2_S, TQ1_0 and TQ2_0 load)");
         }
         t.type = static_cast<TensorType>(type);
-        if (t.type == TensorType::I2_S && t.ne[0] % 128 != 0)
-            fail(ctx + ": I2_S needs ne[0] % 128 == 0, got " + std::to_string(t.ne[0]));
-        if ((t.type == TensorType::TQ1_0 || t.type == TensorType::TQ2_0) && t.ne[0] % 256 != 0)
-            fail(ctx + ": " + ggml_type_name(type) + " needs ne[0] % 256 == 0, got " + std::to_string(t.ne[0]));
+        if (const uint64_t block = block_elements(t.type); t.ne[0] % block != 0)
+            fail(ctx + ": " + ggml_type_name(type) + " needs ne[0] % " + std::to_string(block) + " == 0, got " +
+                 std::to_string(t.ne[0]));
         t.offset = in.read<uint64_t>("offset of " + ctx);
         t.n_bytes = detail::tensor_bytes(*this, t.name, t.type, n);
         tensor_index_.emplace(t.name, tensors_.size());

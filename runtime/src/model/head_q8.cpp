@@ -142,7 +142,14 @@ void Model::prepare_head_q8(ThreadPool& pool, uint64_t cpu_features) {
     // The F16 head is not streamed again; drop its pages from our RSS. A tied
     // table still serves embedding lookups, which fault back the few rows a
     // token needs from the page cache.
-    const auto& t = file_->tensor(output_ == token_embd_ ? "token_embd.weight" : "output.weight");
+    if (head_converted()) {
+        // The converted copy serves only the head: embeddings read the file.
+        repacked_bytes_ -= head_f16_.size() * sizeof(uint16_t);
+        std::vector<uint16_t>().swap(head_f16_);
+        output_ = nullptr;
+        return;
+    }
+    const auto& t = file_->tensor(head_.name);
     const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
     auto first = (reinterpret_cast<uintptr_t>(t.data) + page - 1) / page * page;
     auto last = (reinterpret_cast<uintptr_t>(t.data) + t.n_bytes) / page * page;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "bitnet/model.hpp"
+#include "bitnet/dense_types.hpp"
 #include "bitnet/ternary_blocks.hpp"
 
 #include <cmath>
@@ -7,6 +8,7 @@
 
 #include "bitnet/dispatch.hpp"
 #include "bitnet/error.hpp"
+#include "bitnet/f16.hpp"
 
 namespace bitnet::model {
 namespace {
@@ -132,14 +134,20 @@ void Model::bind_weights() {
         return w;
     };
 
-    token_embd_ = reinterpret_cast<const uint16_t*>(
-        expect("token_embd.weight", gguf::TensorType::F16, {uint64_t(c.n_embd), uint64_t(c.n_vocab)}).data);
-    output_ = token_embd_;
+    auto dense = [&](const std::string& name) {
+        const auto type = f.tensor(name).type;
+        if (!gguf::is_dense(type))
+            f.fail("tensor " + name + ": type " + gguf::ggml_type_name(static_cast<uint32_t>(type)) +
+                   ", expected F32, F16, BF16, Q8_0 or Q6_K");
+        const auto& t = expect(name, type, {uint64_t(c.n_embd), uint64_t(c.n_vocab)});
+        return DenseTensor{name, type, t.data, gguf::dense_row_bytes(type, c.n_embd)};
+    };
+    embd_ = dense("token_embd.weight");
+    token_embd_ = embd_.type == gguf::TensorType::F16 ? reinterpret_cast<const uint16_t*>(embd_.data) : nullptr;
     if (c.arch().head == HeadTying::Tied && f.find_tensor("output.weight"))
         f.fail("tensor output.weight: architecture " + c.architecture + " ties the head to token_embd.weight");
-    if (f.find_tensor("output.weight"))
-        output_ = reinterpret_cast<const uint16_t*>(
-            expect("output.weight", gguf::TensorType::F16, {uint64_t(c.n_embd), uint64_t(c.n_vocab)}).data);
+    head_ = f.find_tensor("output.weight") ? dense("output.weight") : embd_;
+    convert_head();
     output_norm_ = norm("output_norm.weight", c.n_embd);
 
     layers_.resize(static_cast<size_t>(c.n_layer));
@@ -160,6 +168,36 @@ void Model::bind_weights() {
         l.w_up = ternary(p + "ffn_up.weight", c.n_embd, c.n_ff);
         l.w_down = ternary(p + "ffn_down.weight", c.n_ff, c.n_embd);
     }
+}
+
+void Model::convert_head() {
+    if (head_.type == gguf::TensorType::F16) {
+        output_ = reinterpret_cast<const uint16_t*>(head_.data);
+        return;
+    }
+    // The head kernels read F16: other types are widened once, exactly for
+    // BF16 and the block types' f16-scaled values in range, rounded for F32.
+    const int64_t rows = config_.n_vocab, k = config_.n_embd;
+    head_f16_.resize(static_cast<size_t>(rows * k));
+    std::vector<float> row(static_cast<size_t>(k));
+    for (int64_t r = 0; r < rows; ++r) {
+        gguf::dequantize_row(head_.type, head_.data + static_cast<uint64_t>(r) * head_.row_bytes, row.data(), k);
+        uint16_t* dst = head_f16_.data() + r * k;
+        for (int64_t i = 0; i < k; ++i) {
+            if (!(std::fabs(row[i]) <= 65504.0f))
+                file_->fail("tensor " + head_.name + ": row " + std::to_string(r) + " holds " + std::to_string(row[i]) +
+                            ", outside F16's range (the head runs in F16)");
+            dst[i] = f32_to_f16(row[i]);
+        }
+    }
+    output_ = head_f16_.data();
+    repacked_bytes_ += head_f16_.size() * sizeof(uint16_t);
+}
+
+void Model::embed_rows(const int32_t* ids, int64_t n, float* out) const {
+    const int64_t k = config_.n_embd;
+    for (int64_t t = 0; t < n; ++t)
+        gguf::dequantize_row(embd_.type, embd_.data + static_cast<uint64_t>(ids[t]) * embd_.row_bytes, out + t * k, k);
 }
 
 void Model::prepare_weights(const kernels::Dispatcher& dispatcher) {

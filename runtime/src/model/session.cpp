@@ -240,8 +240,12 @@ void Session::forward_groups(const int32_t* ids, int64_t nt, std::span<const Gro
     for (const auto& g : groups)
         for (int64_t t = 0; t < g.n; ++t) positions_[g.row + t] = static_cast<int32_t>(g.s->pos_ + t);
 
-    bitnet_kp_embed_args emb{sizeof(emb), model_.token_embd(), ids, x_.data(), nt, c.n_vocab, E};
-    dispatcher_.run(BITNET_OP_EMBED_F16, &emb, nt);
+    if (model_.token_embd()) {
+        bitnet_kp_embed_args emb{sizeof(emb), model_.token_embd(), ids, x_.data(), nt, c.n_vocab, E};
+        dispatcher_.run(BITNET_OP_EMBED_F16, &emb, nt);
+    } else {
+        model_.embed_rows(ids, nt, x_.data());  // a few rows a step: the scalar reference suffices
+    }
 
     auto add = [&](float* acc, const float* b, int64_t n) {
         bitnet_kp_binary_args a{sizeof(a), acc, b, acc, n};
