@@ -175,8 +175,8 @@ void Model::convert_head() {
         output_ = reinterpret_cast<const uint16_t*>(head_.data);
         return;
     }
-    // The head kernels read F16: other types are widened once, exactly for
-    // BF16 and the block types' f16-scaled values in range, rounded for F32.
+    // The head kernels read F16: other types are converted once, exactly for
+    // BF16 in F16's normal range, with one rounding for F32 and Q8_0/Q6_K.
     const int64_t rows = config_.n_vocab, k = config_.n_embd;
     head_f16_.resize(static_cast<size_t>(rows * k));
     std::vector<float> row(static_cast<size_t>(k));
