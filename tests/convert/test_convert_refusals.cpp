@@ -65,12 +65,12 @@ BOOST_AUTO_TEST_CASE(refuses_other_architectures_naming_the_supported_one) {
                err);
 }
 
-BOOST_AUTO_TEST_CASE(refuses_the_older_bitnet_graph_saying_why) {
+// 1bitLLM's architecture name with the 2B-4T's squared ReLU: not the bitnet graph.
+BOOST_AUTO_TEST_CASE(refuses_an_activation_the_family_does_not_compute) {
     Case c("oldbitnet");
-    std::ofstream(c.ckpt / "config.json") << test::config_json(c.model, "BitnetForCausalLM");
+    std::ofstream(c.ckpt / "config.json") << test::config_json(c.model, "BitnetForCausalLM", "relu2");
     const std::string err = c.refused();
-    BOOST_TEST(has(err, "1bitLLM"), err);
-    BOOST_TEST(has(err, "older bitnet graph"), err);
+    BOOST_TEST(has(err, "hidden_act must be silu, as the bitnet graph computes it"), err);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_prepacked_u8_weights_pointing_to_the_bf16_checkpoint) {

@@ -164,15 +164,34 @@ inline std::string tensor_bytes(const TinyTensor& t) {
 
 inline StEntry st_entry(const TinyTensor& t) { return {t.hf_name, t.dtype, t.hf_shape, tensor_bytes(t)}; }
 
-inline std::string config_json(const TinyModel& m, const std::string& arch = "BitNetForCausalLM") {
+// 1bitLLM's flavour of the same model (BitnetForCausalLM, GGUF family bitnet):
+// its sub-norm names, SiLU, and a config that says tie_word_embeddings false
+// while the lm_head it ships equals the embedding.
+inline TinyModel make_tiny_1bitllm_model() {
+    TinyModel m = make_tiny_model();
+    m.hp.arch = "bitnet";
+    for (auto& t : m.tensors) {
+        for (const auto& [from, to] : {std::pair<std::string, std::string>{"self_attn.attn_sub_norm", "self_attn.inner_attn_ln"},
+                                       {"mlp.ffn_sub_norm", "mlp.ffn_layernorm"}})
+            if (const size_t at = t.hf_name.find(from); at != std::string::npos) t.hf_name.replace(at, from.size(), to);
+    }
+    return m;
+}
+
+// The HF architecture and activation default to the model's family.
+inline std::string config_json(const TinyModel& m, std::string arch = "", std::string act = "") {
     const auto& hp = m.hp;
+    const bool old = hp.arch == "bitnet";
+    if (arch.empty()) arch = old ? "BitnetForCausalLM" : "BitNetForCausalLM";
+    if (act.empty()) act = old ? "silu" : "relu2";
     return "{\"architectures\": [\"" + arch +
-           "\"], \"model_type\": \"bitnet\", \"hidden_act\": \"relu2\", \"hidden_size\": " + std::to_string(hp.n_embd) +
+           "\"], \"model_type\": \"bitnet\", \"hidden_act\": \"" + act + "\", \"hidden_size\": " + std::to_string(hp.n_embd) +
            ", \"intermediate_size\": " + std::to_string(hp.n_ff) + ", \"num_hidden_layers\": " +
            std::to_string(hp.n_layer) + ", \"num_attention_heads\": " + std::to_string(hp.n_head) +
            ", \"num_key_value_heads\": " + std::to_string(hp.n_head_kv) + ", \"vocab_size\": " +
            std::to_string(hp.n_vocab) + ", \"max_position_embeddings\": " + std::to_string(hp.n_ctx) +
-           ", \"rms_norm_eps\": 1e-05, \"rope_theta\": 10000.0, \"tie_word_embeddings\": true, "
+           ", \"rms_norm_eps\": 1e-05, \"rope_theta\": 10000.0, \"tie_word_embeddings\": " +
+           std::string(old ? "false" : "true") + ", "
            "\"bos_token_id\": 277, \"eos_token_id\": 278, \"rope_scaling\": null, \"torch_dtype\": \"bfloat16\"}";
 }
 

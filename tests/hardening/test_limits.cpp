@@ -298,8 +298,13 @@ BOOST_AUTO_TEST_CASE(rejects_graph_features_no_architecture_row_implements) {
 
     s = {};
     s.architecture = "llama";
-    s.extra = [](bitnet::gguf::GgufWriter& w) { w.set_string("llama.rope.scaling.type", "linear"); };
-    expect_model_rejected(s, "rope.scaling.type 'linear' is not supported");
+    s.extra = [](bitnet::gguf::GgufWriter& w) {
+        w.set_string("llama.rope.scaling.type", "linear");
+        w.set_f32("llama.rope.scaling.factor", 2.0f);
+    };
+    expect_model_rejected(s, "rope.scaling.type 'linear' with factor 2.000000 is not supported");
+    s.extra = [](bitnet::gguf::GgufWriter& w) { w.set_string("llama.rope.scaling.type", "yarn"); };
+    expect_model_rejected(s, "rope.scaling.type 'yarn' is not supported");
     s.extra = [](bitnet::gguf::GgufWriter& w) { w.set_u32("llama.attention.key_length", 64); };
     expect_model_rejected(s, "attention.key_length 64 differs from embedding_length / head_count 32");
     s.extra = [](bitnet::gguf::GgufWriter& w) { bitnet::test::add_f32(w, "rope_freqs.weight", 16, 1.0f); };

@@ -74,8 +74,14 @@ void Model::read_config() {
     if (f.has(a + "attention.key_length") && static_cast<int64_t>(f.get_uint(a + "attention.key_length")) != c.head_dim)
         f.fail("attention.key_length " + std::to_string(f.get_uint(a + "attention.key_length")) +
                " differs from embedding_length / head_count " + std::to_string(c.head_dim) + " (not supported)");
-    if (f.has(a + "rope.scaling.type") && f.get_string(a + "rope.scaling.type") != "none")
-        f.fail("rope.scaling.type '" + f.get_string(a + "rope.scaling.type") + "' is not supported");
+    // llama.cpp's bitnet converter writes linear scaling by 1, which changes nothing.
+    if (f.has(a + "rope.scaling.type")) {
+        const std::string type = f.get_string(a + "rope.scaling.type");
+        const double factor = f.has(a + "rope.scaling.factor") ? f.get_float(a + "rope.scaling.factor") : 1.0;
+        if (type != "none" && !(type == "linear" && factor == 1.0))
+            f.fail("rope.scaling.type '" + type + "'" + (type == "linear" ? " with factor " + std::to_string(factor) : "") +
+                   " is not supported");
+    }
     if (f.find_tensor("rope_freqs.weight")) f.fail("tensor rope_freqs.weight (Llama 3.1 RoPE scaling) is not supported");
     // bitnet.cpp's loader multiplies a projection's output by an optional
     // <name>.scale tensor; ignoring one would run a different model.

@@ -44,8 +44,10 @@ std::string shape_text(const std::vector<uint64_t>& s) {
     return t + "]";
 }
 
-// bitnet.cpp's tensor order; HF names from transformers' BitNet model.
-std::vector<Planned> plan_tensors(const gguf::BitnetHparams& hp) {
+// bitnet.cpp's tensor order; HF names from the family's modeling code.
+std::vector<Planned> plan_tensors(const gguf::BitnetHparams& hp, const HfFamily& family) {
+    const std::string attn_sub = std::string(family.attn_sub_norm) + ".weight";
+    const std::string ffn_sub = std::string(family.ffn_sub_norm) + ".weight";
     const uint64_t e = hp.n_embd, f = hp.n_ff, kv = uint64_t{hp.n_embd} / hp.n_head * hp.n_head_kv;
     std::vector<Planned> p;
     p.push_back({"token_embd.weight", "model.embed_tokens.weight", Kind::Embedding, {hp.n_vocab, e}});
@@ -56,12 +58,12 @@ std::vector<Planned> plan_tensors(const gguf::BitnetHparams& hp) {
         p.push_back({blk + "attn_q.weight", hf + "self_attn.q_proj.weight", Kind::Ternary, {e, e}});
         p.push_back({blk + "attn_k.weight", hf + "self_attn.k_proj.weight", Kind::Ternary, {kv, e}});
         p.push_back({blk + "attn_v.weight", hf + "self_attn.v_proj.weight", Kind::Ternary, {kv, e}});
-        p.push_back({blk + "attn_sub_norm.weight", hf + "self_attn.attn_sub_norm.weight", Kind::Norm, {e}});
+        p.push_back({blk + "attn_sub_norm.weight", hf + attn_sub, Kind::Norm, {e}});
         p.push_back({blk + "attn_output.weight", hf + "self_attn.o_proj.weight", Kind::Ternary, {e, e}});
         p.push_back({blk + "ffn_norm.weight", hf + "post_attention_layernorm.weight", Kind::Norm, {e}});
         p.push_back({blk + "ffn_gate.weight", hf + "mlp.gate_proj.weight", Kind::Ternary, {f, e}});
         p.push_back({blk + "ffn_up.weight", hf + "mlp.up_proj.weight", Kind::Ternary, {f, e}});
-        p.push_back({blk + "ffn_sub_norm.weight", hf + "mlp.ffn_sub_norm.weight", Kind::Norm, {f}});
+        p.push_back({blk + "ffn_sub_norm.weight", hf + ffn_sub, Kind::Norm, {f}});
         p.push_back({blk + "ffn_down.weight", hf + "mlp.down_proj.weight", Kind::Ternary, {e, f}});
     }
     p.push_back({"output_norm.weight", "model.norm.weight", Kind::Norm, {e}});
@@ -69,8 +71,21 @@ std::vector<Planned> plan_tensors(const gguf::BitnetHparams& hp) {
 }
 
 bool ignorable(const std::string& name) {
-    // The head is tied to the embedding; inverse frequencies are recomputed from rope_theta.
+    // The head is tied to the embedding (checked in convert_checkpoint); inverse
+    // frequencies are recomputed from rope_theta.
     return name == "lm_head.weight" || name.ends_with(".rotary_emb.inv_freq");
+}
+
+// With tie_word_embeddings false, an lm_head is dropped only when it holds the
+// embedding's bytes: both families' graphs read the head from token_embd.
+void check_head_is_tied(const std::map<std::string, const StTensor*>& by_name, const std::string& dir) {
+    const auto head = by_name.find("lm_head.weight");
+    if (head == by_name.end()) return;
+    const StTensor& h = *head->second;
+    const StTensor& e = *by_name.at("model.embed_tokens.weight");
+    if (h.dtype != e.dtype || h.shape != e.shape || h.n_bytes != e.n_bytes || std::memcmp(h.data, e.data, h.n_bytes))
+        throw Error(dir + ": lm_head.weight differs from model.embed_tokens.weight, but this graph (as bitnet.cpp's) "
+                          "reads its output head from the token embedding");
 }
 
 std::vector<std::unique_ptr<SafetensorsFile>> open_checkpoint(const fs::path& dir,
@@ -180,7 +195,7 @@ ConvertSummary convert_checkpoint(const ConvertOptions& opt, std::ostream& log) 
 
     std::map<std::string, const StTensor*> by_name;
     const auto files = open_checkpoint(dir, by_name);
-    std::vector<Planned> plan = plan_tensors(hp);
+    std::vector<Planned> plan = plan_tensors(hp, *config.family);
     std::set<std::string> used;
     for (Planned& t : plan) {
         const auto it = by_name.find(t.hf_name);
@@ -196,12 +211,18 @@ ConvertSummary convert_checkpoint(const ConvertOptions& opt, std::ostream& log) 
         std::string list;
         for (size_t i = 0; i < unknown.size() && i < 5; ++i) list += (i ? ", " : "") + unknown[i];
         if (unknown.size() > 5) list += ", ...";
-        throw Error(opt.dir + ": " + std::to_string(unknown.size()) +
-                    " tensors are not part of BitNetForCausalLM (" + list + ")");
+        throw Error(opt.dir + ": " + std::to_string(unknown.size()) + " tensors are not part of " +
+                    config.architecture + " (" + list + ")");
     }
+    if (!config.tie_word_embeddings) check_head_is_tied(by_name, opt.dir);
 
     gguf::GgufWriter w;
     gguf::set_bitnet_hparams(w, hp);
+    if (hp.arch == "bitnet") {
+        // llama.cpp's BitnetModel converter writes these (a no-op scaling).
+        w.set_string("bitnet.rope.scaling.type", "linear");
+        w.set_f32("bitnet.rope.scaling.factor", 1.0f);
+    }
     w.set_string("general.name", opt.name.empty() ? default_name(dir) : opt.name);
     gguf::set_tokenizer_keys(w, vocab);
     ConvertSummary s;

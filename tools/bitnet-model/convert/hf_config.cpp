@@ -14,6 +14,15 @@ namespace json = boost::json;
 
 constexpr uint32_t kI2sBlock = 128;  // I2_S packs rows in blocks of 128 weights
 
+// The sub-norm names are transformers' BitNet model (2B-4T) and 1bitLLM's
+// modeling_bitnet.py, as llama.cpp's tensor_mapping.py lists both.
+constexpr HfFamily kFamilies[] = {
+    {"BitNetForCausalLM", "bitnet-b1.58", "relu2", "self_attn.attn_sub_norm", "mlp.ffn_sub_norm",
+     "microsoft/bitnet-b1.58-2B-4T-bf16"},
+    {"BitnetForCausalLM", "bitnet", "silu", "self_attn.inner_attn_ln", "mlp.ffn_layernorm",
+     "1bitLLM/bitnet_b1_58-large"},
+};
+
 class Keys {
 public:
     Keys(const json::object& o, std::string path) : o_(o), path_(std::move(path)) {}
@@ -58,6 +67,13 @@ private:
 
 }  // namespace
 
+std::string supported_architectures() {
+    std::string s;
+    for (const HfFamily& f : kFamilies)
+        s += (s.empty() ? "" : ", ") + std::string(f.hf_architecture) + " (e.g. " + f.example + ")";
+    return s;
+}
+
 HfConfig read_hf_config(const std::filesystem::path& path) {
     const json::value doc = read_json_file(path);
     if (!doc.is_object()) throw Error(path.string() + ": not a JSON object");
@@ -66,28 +82,30 @@ HfConfig read_hf_config(const std::filesystem::path& path) {
 
     const json::value* archs = k.find("architectures");
     if (!archs || !archs->is_array() || archs->as_array().empty() || !archs->as_array()[0].is_string())
-        k.fail("no architectures list, so the model type is unknown (supported: " +
-               std::string(kSupportedArchitecture) + ")");
+        k.fail("no architectures list, so the model type is unknown (supported: " + supported_architectures() + ")");
     c.architecture = std::string(archs->as_array()[0].as_string());
-    if (c.architecture != kSupportedArchitecture) {
-        std::string why = "architecture " + c.architecture + " is not supported; bitnet-model convert supports " +
-                          kSupportedArchitecture + " (BitNet b1.58 2B-4T, e.g. microsoft/bitnet-b1.58-2B-4T-bf16) only";
-        if (c.architecture == "BitnetForCausalLM")
-            why += "; BitnetForCausalLM (1bitLLM/bitnet_b1_58-*) is the older bitnet graph, which this runtime "
-                   "does not run";
-        k.fail(why);
-    }
-    if (const json::value* act = k.find("hidden_act"); act && !(act->is_string() && act->as_string() == "relu2"))
-        k.fail("hidden_act must be relu2 (squared ReLU), as bitnet-b1.58 computes it");
-    if (k.find("rope_scaling")) k.fail("rope_scaling is set; bitnet-b1.58 has no RoPE scaling");
+    for (const HfFamily& f : kFamilies)
+        if (c.architecture == f.hf_architecture) c.family = &f;
+    if (!c.family)
+        k.fail("architecture " + c.architecture + " is not supported; bitnet-model convert supports " +
+               supported_architectures());
+    const std::string family = c.family->gguf_architecture;
+    if (const json::value* act = k.find("hidden_act");
+        act && !(act->is_string() && act->as_string() == c.family->hidden_act))
+        k.fail(std::string("hidden_act must be ") + c.family->hidden_act + ", as the " + family + " graph computes it");
+    if (k.find("rope_scaling")) k.fail("rope_scaling is set; the " + family + " graph has no RoPE scaling");
     if (const json::value* tie = k.find("tie_word_embeddings")) {
         if (!tie->is_bool()) k.fail("tie_word_embeddings must be true or false");
         c.tie_word_embeddings = tie->as_bool();
     }
-    if (!c.tie_word_embeddings)
+    // 2B-4T ties by design. 1bitLLM's configs say false, yet bitnet.cpp's bitnet
+    // graph has no output tensor: convert_checkpoint accepts an lm_head there
+    // only when it equals the embedding.
+    if (!c.tie_word_embeddings && family == "bitnet-b1.58")
         k.fail("tie_word_embeddings is false; bitnet-b1.58 reads its output head from the token embedding");
 
     gguf::BitnetHparams& hp = c.hp;
+    hp.arch = family;
     hp.n_embd = k.u32("hidden_size");
     hp.n_ff = k.u32("intermediate_size");
     hp.n_layer = k.u32("num_hidden_layers");
@@ -101,7 +119,7 @@ HfConfig read_hf_config(const std::filesystem::path& path) {
     if (hp.n_head % hp.n_head_kv) k.fail("num_attention_heads is not a multiple of num_key_value_heads");
     hp.n_rot = hp.n_embd / hp.n_head;
     if (k.find("head_dim") && k.u32("head_dim") != hp.n_rot)
-        k.fail("head_dim differs from hidden_size / num_attention_heads, which bitnet-b1.58 assumes");
+        k.fail("head_dim differs from hidden_size / num_attention_heads, which the " + family + " graph assumes");
     if (hp.n_rot % 2) k.fail("the head size must be even for RoPE");
     if (hp.n_embd % kI2sBlock || hp.n_ff % kI2sBlock)
         k.fail("hidden_size " + std::to_string(hp.n_embd) + " and intermediate_size " + std::to_string(hp.n_ff) +
