@@ -33,6 +33,26 @@ int32_t ternary_dot(const uint8_t* row, const int8_t* q, int64_t k) {
 
 }  // namespace
 
+// Per 256-weight block: two I2_S blocks' exact dot, one product and one sum.
+void i2s_block_matmul(const void* raw, int64_t begin, int64_t end) {
+    const auto* a = static_cast<const bitnet_kp_i2s_block_matmul_args*>(raw);
+    const bitnet_kp_i2s_weights* w = a->w;
+    const int64_t k = w->k, blocks = k / 256;
+    for (int64_t r = begin; r < end; ++r) {
+        const uint8_t* row = w->data + r * (k / 4);
+        const float* d = a->block_scale + r * blocks;
+        for (int64_t t = 0; t < a->n_tokens; ++t) {
+            const int8_t* q = a->q + t * k;
+            float acc = 0.0f;
+            for (int64_t b = 0; b < blocks; ++b) {
+                const float prod = static_cast<float>(ternary_dot(row + b * 64, q + b * 256, 256)) * d[b];
+                acc = acc + prod;
+            }
+            a->y[t * a->ldy + r] = acc / a->act_scale[t];
+        }
+    }
+}
+
 // Serves both GEMV (n_tokens == 1) and GEMM: rows [begin, end) of every token.
 void i2s_matmul(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_i2s_matmul_args*>(raw);

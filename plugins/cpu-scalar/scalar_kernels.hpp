@@ -9,6 +9,7 @@
 namespace bitnet::scalar {
 
 void i2s_matmul(const void* args, int64_t begin, int64_t end);
+void i2s_block_matmul(const void* args, int64_t begin, int64_t end);
 void quantize_i8(const void* args, int64_t begin, int64_t end);
 void rmsnorm(const void* args, int64_t begin, int64_t end);
 void rope_neox(const void* args, int64_t begin, int64_t end);

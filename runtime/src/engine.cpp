@@ -78,7 +78,12 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
         if ((arch.ops & kernels::op_bit(op)) && !dispatcher_->selected(static_cast<bitnet_kp_op>(op)).kernel)
             model_->file().fail("architecture " + std::string(arch.name) + " needs op " + kernels::op_name(op) +
                                 ", which no plugin of --backend " + options_.backend + " offers");
-    used_ops_ = required | arch.ops |
+    const bool block_scaled = !model_->first_block_scaled().empty();
+    if (block_scaled && !dispatcher_->selected(BITNET_OP_I2S_BLOCK_MATMUL).kernel)
+        model_->file().fail("tensor " + model_->first_block_scaled() +
+                            " has a scale per block, which needs op i2s_block_matmul; no plugin of --backend " +
+                            options_.backend + " offers it");
+    used_ops_ = required | arch.ops | (block_scaled ? kernels::op_bit(BITNET_OP_I2S_BLOCK_MATMUL) : 0) |
                 (dispatcher_->selected(BITNET_OP_I2S_GEMM_FEW).kernel ? kernels::op_bit(BITNET_OP_I2S_GEMM_FEW) : 0);
     model_->prepare_weights(*dispatcher_);
     if (q8) model_->prepare_head_q8(*pool_, setup_.features);

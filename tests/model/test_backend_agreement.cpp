@@ -117,6 +117,10 @@ BOOST_AUTO_TEST_CASE(random_model_logits_are_cpu_scalars_on_every_backend_for_ev
         BOOST_TEST_CONTEXT("llama, " << extra) {
             check_all_backends_agree(synth(dir, "small", "llama", "i2_s", extra));
         }
+    // Per-block TQ scales run through I2S_BLOCK_MATMUL (cpu-scalar's on every backend).
+    BOOST_TEST_CONTEXT("bitnet, TQ2_0 with per-block scales") {
+        check_all_backends_agree(synth(dir, "small", "bitnet", "tq2_0", "--block-scales"));
+    }
     BOOST_TEST_CONTEXT("bitnet, Q8_0 tied") {
         check_all_backends_agree(synth(dir, "small", "bitnet", "i2_s", "--embd-type q8_0"));
     }

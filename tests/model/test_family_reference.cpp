@@ -84,7 +84,8 @@ BOOST_AUTO_TEST_CASE(every_family_matches_the_reference) {
                               "--arch bitnet --embd-type q8_0", "--arch bitnet-25 --embd-type bf16",
                               "--arch llama --embd-type f32 --untied-head --head-type q6_k",
                               "--arch llama --embd-type q8_0 --untied-head --head-type bf16",
-                              "--arch bitnet-b1.58 --untied-head --head-type f32"}) {
+                              "--arch bitnet-b1.58 --untied-head --head-type f32",
+                              "--arch llama --type tq2_0 --block-scales", "--arch bitnet-b1.58 --type tq1_0 --block-scales"}) {
         std::vector<double> c;
         for (int seed : {7, 11, 13}) c.push_back(step0_cosine(d.make("small", extra, seed)));
         std::sort(c.begin(), c.end());

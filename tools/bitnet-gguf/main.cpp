@@ -29,7 +29,7 @@ constexpr const char* kUsage =
     "                            [--pre-tokenizer default|llama-bpe]\n"
     "       bitnet-gguf synth --preset NAME --out FILE [--seed N] [--vocab FILE] [--arch ARCH] [--untied-head]\n"
     "                         [--type i2_s|tq1_0|tq2_0]\n"
-    "                         [--embd-type f32|f16|bf16|q8_0|q6_k] [--head-type TYPE]\n";
+    "                         [--block-scales] [--embd-type f32|f16|bf16|q8_0|q6_k] [--head-type TYPE]\n";
 
 // Parses argv after the command word; returns false when --help was asked.
 bool parse(int argc, char** argv, po::options_description& desc, po::variables_map& vm,
@@ -116,6 +116,7 @@ int run_synth(int argc, char** argv) {
         "arch", po::value<std::string>(), "general.architecture to write instead of the preset's (bitnet-b1.58, bitnet-25, bitnet, llama)")(
         "untied-head", "write output.weight beside token_embd.weight")(
         "type", po::value<std::string>()->default_value("i2_s"), "projection type: i2_s, tq1_0 or tq2_0")(
+        "block-scales", "TQ types: give blocks different scales (run by the i2s_block_matmul op)")(
         "embd-type", po::value<std::string>()->default_value("f16"), "token_embd type: f32, f16, bf16, q8_0 or q6_k")(
         "head-type", po::value<std::string>(), "output.weight type (with an untied head; default: --embd-type)");
     po::variables_map vm;
@@ -129,6 +130,7 @@ int run_synth(int argc, char** argv) {
     opt.untied_head = vm.count("untied-head") > 0;
     opt.weight_type = vm["type"].as<std::string>();
     if (opt.weight_type != "i2_s") parse_tq_type(opt.weight_type);  // fail before any work
+    opt.block_scales = vm.count("block-scales") > 0;
     opt.embd_type = vm["embd-type"].as<std::string>();
     parse_embedding_type(opt.embd_type);
     if (vm.count("head-type")) {

@@ -40,8 +40,8 @@ const Preset kPresets[] = {
 // stream so a tensor's content does not depend on the others.
 class ModelBuilder {
 public:
-    ModelBuilder(gguf::GgufWriter& w, uint64_t seed, std::optional<gguf::TensorType> tq)
-        : w_(w), seed_(seed), tq_(tq) {}
+    ModelBuilder(gguf::GgufWriter& w, uint64_t seed, std::optional<gguf::TensorType> tq, bool block_scales)
+        : w_(w), seed_(seed), tq_(tq), block_scales_(block_scales) {}
 
     void ternary(const std::string& name, uint64_t k, uint64_t rows) {
         const uint64_t stream = next_stream();
@@ -57,8 +57,9 @@ public:
                                     // which the pinned baseline model's sha256 depends on).
                                     const float scale =
                                         static_cast<float>((0.75 + 0.5 * rng.uniform()) / std::sqrt(double(k)));
-                                    const auto packed = tq_ ? gguf::encode_tq(*tq_, w.data(), rows, k, scale)
-                                                            : gguf::pack_i2s(w.data(), rows, k, scale);
+                                    auto packed = tq_ ? gguf::encode_tq(*tq_, w.data(), rows, k, scale)
+                                                      : gguf::pack_i2s(w.data(), rows, k, scale);
+                                    if (block_scales_) vary_block_scales(packed, scale);
                                     out(packed.data(), packed.size());
                                 });
     }
@@ -100,6 +101,19 @@ private:
     uint64_t seed_;
     uint64_t stream_{0};
     std::optional<gguf::TensorType> tq_;
+    bool block_scales_;
+
+    // d of block b times 0.5, 0.75, 1, 1.25 or 1.5 by b % 5: what a TQ file
+    // quantized per block (not from a BitNet checkpoint) looks like.
+    void vary_block_scales(std::vector<uint8_t>& blocks, float scale) const {
+        const uint64_t bb = gguf::tq_block_bytes(*tq_);
+        for (uint64_t b = 0; b < blocks.size() / bb; ++b) {
+            uint8_t* d = blocks.data() + b * bb + bb - 2;
+            if (d[0] == 0 && d[1] == 0) continue;  // an all-zero block keeps d = 0
+            const uint16_t h = f32_to_f16(scale * (0.5f + 0.25f * static_cast<float>(b % 5)));
+            std::memcpy(d, &h, 2);
+        }
+    }
 };
 
 }  // namespace
@@ -157,7 +171,8 @@ SynthSummary synth_model(const SynthOptions& opt) {
     std::optional<gguf::TensorType> tq;
     if (opt.weight_type != "i2_s") tq = parse_tq_type(opt.weight_type);
     if (tq) w.set_u32("general.file_type", *tq == gguf::TensorType::TQ1_0 ? 36 : 37);
-    ModelBuilder b(w, opt.seed, tq);
+    if (opt.block_scales && !tq) throw Error("--block-scales needs --type tq1_0 or tq2_0 (I2_S has one scale)");
+    ModelBuilder b(w, opt.seed, tq, opt.block_scales);
     const gguf::TensorType embd_type = parse_embedding_type(opt.embd_type);
     b.embedding("token_embd.weight", e, p.n_vocab, embd_type);
     for (uint32_t l = 0; l < p.n_layer; ++l) {

@@ -32,6 +32,7 @@ struct SynthOptions {
     std::optional<std::string> arch;   // the preset's shapes under another family's graph
     bool untied_head{false};           // output.weight even where the preset ties the head
     std::string weight_type{"i2_s"};   // of the projections: i2_s, tq1_0 or tq2_0
+    bool block_scales{false};          // TQ only: a different d per block
     std::string embd_type{"f16"};      // of token_embd: f32, f16, bf16, q8_0 or q6_k
     std::optional<std::string> head_type;  // of output.weight; embd_type when not given
 };

@@ -52,6 +52,9 @@ struct TernaryWeight {
     bitnet_kp_i2s_weights gemv{};  // what the GEMV kernel reads
     bitnet_kp_i2s_weights gemm{};  // what the GEMM kernel reads
     bitnet_kp_i2s_weights few{};   // what the I2S_GEMM_FEW kernel reads, if one is selected
+    // A TQ tensor whose blocks' scales differ: rows x k/256 of them, and every
+    // matmul of it goes to I2S_BLOCK_MATMUL over gemv's codes. Null otherwise.
+    const float* block_scale{nullptr};
 };
 
 struct LayerWeights {
@@ -99,6 +102,8 @@ public:
     // Kernel-packed copies, the int8 head and I2_S repacks of TQ1_0/TQ2_0 tensors.
     uint64_t packed_bytes() const { return packed_bytes_ + head_q8_bytes() + repacked_bytes_; }
     uint64_t copied_bytes() const { return file_->bytes_copied(); }
+    // The first projection with per-block scales, or "" when there is none.
+    const std::string& first_block_scaled() const { return first_block_scaled_; }
 
     // The opt-in int8 head: quantizes the F16 head once, per row
     // (scale = max|w| / 127, round half to even), spread over the pool. With
@@ -131,6 +136,8 @@ private:
     std::vector<std::unique_ptr<uint8_t[]>> packed_;
     uint64_t packed_bytes_{0};
     std::vector<std::vector<uint8_t>> repacked_;  // TQ tensors as I2_S; never resized after bind
+    std::vector<std::vector<float>> block_scales_;  // their per-block scales, where they differ
+    std::string first_block_scaled_;
     uint64_t repacked_bytes_{0};
     std::vector<int8_t> head_q8_;
     std::vector<float> head_q8_scale_;

@@ -91,26 +91,26 @@ std::vector<uint8_t> encode_tq(TensorType t, const int8_t* w, int64_t rows, int6
     return out;
 }
 
-std::vector<uint8_t> tq_to_i2s(TensorType t, const uint8_t* data, int64_t rows, int64_t k) {
+TqRepack tq_to_i2s(TensorType t, const uint8_t* data, int64_t rows, int64_t k) {
     check(t, k);
-    const uint64_t row_bytes = static_cast<uint64_t>(k / kTqBlock) * tq_block_bytes(t);
+    const int64_t blocks = k / kTqBlock;
+    const uint64_t row_bytes = static_cast<uint64_t>(blocks) * tq_block_bytes(t);
     std::vector<int8_t> w(static_cast<uint64_t>(rows) * static_cast<uint64_t>(k));
-    std::vector<float> scales(static_cast<uint64_t>(k / kTqBlock));
+    std::vector<float> d(static_cast<uint64_t>(rows) * static_cast<uint64_t>(blocks));
     float scale = 0.0f;
+    bool uniform = true;
     for (int64_t r = 0; r < rows; ++r) {
-        decode_tq_row(t, data + r * row_bytes, k, w.data() + r * k, scales.data());
-        for (size_t b = 0; b < scales.size(); ++b) {
+        decode_tq_row(t, data + r * row_bytes, k, w.data() + r * k, d.data() + r * blocks);
+        for (int64_t b = 0; b < blocks && uniform; ++b) {
             bool nonzero = false;
             for (int64_t i = 0; i < kTqBlock; ++i) nonzero |= w[r * k + b * kTqBlock + i] != 0;
             if (!nonzero) continue;
-            if (scale == 0.0f) scale = scales[b];
-            if (scales[b] != scale)
-                throw Error("block " + std::to_string(b) + " of row " + std::to_string(r) + " has scale " +
-                            std::to_string(scales[b]) + ", not the tensor's " + std::to_string(scale) +
-                            " (per-block scales do not repack to I2_S; not supported yet)");
+            if (scale == 0.0f) scale = d[r * blocks + b];
+            uniform = d[r * blocks + b] == scale;
         }
     }
-    return pack_i2s(w.data(), rows, k, scale);
+    if (uniform) return {pack_i2s(w.data(), rows, k, scale), {}};
+    return {pack_i2s(w.data(), rows, k, 1.0f), std::move(d)};
 }
 
 }  // namespace bitnet::gguf

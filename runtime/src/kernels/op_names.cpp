@@ -21,6 +21,7 @@ std::string op_name(uint32_t op) {
         case BITNET_OP_I2S_GEMM_FEW: return "i2s_gemm_few";
         case BITNET_OP_ROPE_NORM: return "rope_norm";
         case BITNET_OP_SILU_GATE: return "silu_gate";
+        case BITNET_OP_I2S_BLOCK_MATMUL: return "i2s_block_matmul";
         default: return "op " + std::to_string(op);
     }
 }

@@ -117,15 +117,25 @@ void Model::bind_weights() {
         const auto type = f.tensor(name).type;
         const auto& t = expect(name, gguf::is_tq(type) ? type : gguf::TensorType::I2_S, {uint64_t(k), uint64_t(rows)});
         const uint8_t* data = t.data;
+        const float* block_scale = nullptr;
         if (gguf::is_tq(type)) {
-            // Kernels take I2_S only: a TQ tensor becomes a packed I2_S copy, once.
+            // Kernels take I2_S codes: a TQ tensor becomes a packed I2_S copy, once,
+            // with its blocks' scales beside it when they differ.
+            gguf::TqRepack repack;
             try {
-                repacked_.push_back(gguf::tq_to_i2s(type, t.data, rows, k));
+                repack = gguf::tq_to_i2s(type, t.data, rows, k);
             } catch (const Error& e) {
                 f.fail("tensor " + name + ": " + e.what());
             }
+            repacked_.push_back(std::move(repack.i2s));
             data = repacked_.back().data();
             repacked_bytes_ += repacked_.back().size();
+            if (!repack.block_scales.empty()) {
+                block_scales_.push_back(std::move(repack.block_scales));
+                block_scale = block_scales_.back().data();
+                repacked_bytes_ += block_scales_.back().size() * sizeof(float);
+                if (first_block_scaled_.empty()) first_block_scaled_ = name;
+            }
         }
         TernaryWeight w;
         w.name = name;
@@ -137,6 +147,7 @@ void Model::bind_weights() {
         if (!std::isfinite(w.gemv.scale)) f.fail("tensor " + name + ": weight scale is not finite");
         w.gemm = w.gemv;
         w.few = w.gemv;
+        w.block_scale = block_scale;
         return w;
     };
 
@@ -227,6 +238,7 @@ void Model::prepare_weights(const kernels::Dispatcher& dispatcher) {
     packed_bytes_ = 0;
     for (auto& l : layers_)
         for (TernaryWeight* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) {
+            if (w->block_scale) continue;  // I2S_BLOCK_MATMUL reads the repacked codes as they are
             w->gemv.packed = pack(w->gemv, gemv);
             // One packed copy serves both ops when they share the packing routine.
             w->gemm.packed = (gemm->pack && gemm->pack == gemv->pack) ? w->gemv.packed : pack(w->gemm, gemm);

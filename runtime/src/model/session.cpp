@@ -152,6 +152,12 @@ void Session::ternary(std::initializer_list<Projection> projections, int64_t n_t
     size_t count = 0;
     int64_t k = 0;
     for (const auto& [w, y] : projections) {
+        if (w->block_scale) {
+            bitnet_kp_i2s_block_matmul_args b{sizeof(b), &w->gemv, w->block_scale, q8_.data(), q8_scale_.data(),
+                                              q8_sum_.data(), y, n_tokens, w->gemv.rows};
+            dispatcher_.run(BITNET_OP_I2S_BLOCK_MATMUL, &b, w->gemv.rows, row_grain(w->gemv.k * n_tokens));
+            continue;
+        }
         auto& a = args[count];
         a = {};
         a.struct_size = sizeof(a);
@@ -167,7 +173,7 @@ void Session::ternary(std::initializer_list<Projection> projections, int64_t n_t
         k = a.w->k;
         ++count;
     }
-    dispatcher_.run_group(op, arg_ptrs, rows, count, row_grain(k * n_tokens));
+    if (count) dispatcher_.run_group(op, arg_ptrs, rows, count, row_grain(k * n_tokens));
 }
 
 void Session::quantize(const float* x, int64_t n_tokens, int64_t k) {

@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define BITNET_KP_ABI_MAJOR 1
-#define BITNET_KP_ABI_MINOR 4
+#define BITNET_KP_ABI_MINOR 5
 #define BITNET_KP_ENTRY_SYMBOL "bitnet_kernel_plugin_entry"
 
 #if defined(_WIN32)
@@ -115,11 +115,15 @@ typedef enum bitnet_kp_op {
     /* The ops of architectures other than bitnet-b1.58 (llama, 1bitLLM bitnet);
      * a host requires them only for models that use them. (since 1.4) */
     BITNET_OP_ROPE_NORM = 13,   /* bitnet_kp_rope_args; tokens */
-    BITNET_OP_SILU_GATE = 14    /* bitnet_kp_binary_args; elements */
+    BITNET_OP_SILU_GATE = 14,   /* bitnet_kp_binary_args; elements */
+    /* bitnet_kp_i2s_block_matmul_args, n_tokens >= 1; output rows. Ternary
+     * weights with a scale per 256-weight block (llama.cpp's TQ1_0/TQ2_0 whose
+     * blocks' d differ); a host requires it only for such models. (since 1.5) */
+    BITNET_OP_I2S_BLOCK_MATMUL = 15
 } bitnet_kp_op;
 /* Ops known to this header. A host ignores kernels of ops above its own count,
  * so a plugin built against a later minor still loads. */
-#define BITNET_OP_COUNT 14
+#define BITNET_OP_COUNT 15
 /* The most tokens a host passes to I2S_GEMM_FEW. */
 #define BITNET_KP_GEMM_FEW_MAX_TOKENS 8
 
@@ -150,6 +154,24 @@ typedef struct bitnet_kp_i2s_matmul_args {
     int64_t n_tokens;
     int64_t ldy;
 } bitnet_kp_i2s_matmul_args;
+
+/* I2S_BLOCK_MATMUL: the codes of w in the I2_S layout (w->scale and w->packed
+ * unused) and block_scale[r * (k/256) + b] for block b of row r. For every token
+ * t and row r in [begin, end): acc starts at +0 and, for b in increasing order,
+ * takes acc = acc + (float)dot_b * block_scale[r*(k/256) + b] (a product and a
+ * sum, each rounded; no fma), dot_b the exact integer dot of the block's 256
+ * weights with q_t; then y[t*ldy + r] = acc / act_scale[t]. k % 256 == 0. */
+typedef struct bitnet_kp_i2s_block_matmul_args {
+    uint32_t struct_size;
+    const bitnet_kp_i2s_weights *w;
+    const float *block_scale; /* w->rows x w->k/256 */
+    const int8_t *q;          /* n_tokens x w->k, row stride w->k */
+    const float *act_scale;   /* n_tokens */
+    const int32_t *act_sum;   /* n_tokens */
+    float *y;
+    int64_t n_tokens;
+    int64_t ldy;
+} bitnet_kp_i2s_block_matmul_args;
 
 /* Per token t in [begin, end): amax = max(1e-5, max|x|) in double,
  * s = (float)(127/amax), q = clamp(round_half_even(x*s in float), -128, 127),

@@ -21,6 +21,7 @@ const std::vector<OpSpec>& op_specs() {
         {BITNET_OP_I2S_GEMM_FEW, "i2s_gemm_few", make_i2s_gemm_few_cases},
         {BITNET_OP_ROPE_NORM, "rope_norm", make_rope_norm_cases},
         {BITNET_OP_SILU_GATE, "silu_gate", make_silu_gate_cases},
+        {BITNET_OP_I2S_BLOCK_MATMUL, "i2s_block_matmul", make_i2s_block_matmul_cases},
     };
     return specs;
 }

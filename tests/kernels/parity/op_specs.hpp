@@ -36,6 +36,7 @@ std::vector<CasePtr> make_rope_norm_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_attention_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_relu2_gate_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_silu_gate_cases(Level level, uint64_t seed);
+std::vector<CasePtr> make_i2s_block_matmul_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_add_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_embed_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_f16_matmul_cases(Level level, uint64_t seed);
