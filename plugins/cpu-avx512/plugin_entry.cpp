@@ -55,6 +55,9 @@ const bitnet_kp_kernel kKernels[] = {
                          bitnet::avx512::attention_f16kv),
     BITNET_AVX512_KERNEL("cpu-avx512.relu2_gate.f32.avx512", BITNET_OP_RELU2_GATE, kPriorityOnly, kBase,
                          bitnet::avx512::relu2_gate),
+    // I2S_BLOCK_MATMUL exists since ABI 1.5.
+    BITNET_AVX512_KERNEL("cpu-avx512.i2s_block_matmul.i8.vnni", BITNET_OP_I2S_BLOCK_MATMUL, kPriorityVnni, kVnni,
+                         bitnet::avx512::i2s_block_matmul_vnni),
     // SILU_GATE exists since ABI 1.4.
     BITNET_AVX512_KERNEL("cpu-avx512.silu_gate.f32.avx512", BITNET_OP_SILU_GATE, kPriorityOnly, kBase,
                          bitnet::avx512::silu_gate),
