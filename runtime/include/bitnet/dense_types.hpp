@@ -14,7 +14,7 @@ namespace bitnet::gguf {
 
 bool is_dense(TensorType t);
 int64_t dense_block_size(TensorType t);               // elements per block: 1, 32 or 256
-uint64_t dense_row_bytes(TensorType t, int64_t k);    // k a multiple of the block size
+uint64_t dense_row_bytes(TensorType t, uint64_t n);   // bytes of n elements, n whole blocks
 
 // The scalar reference: one row of k elements to floats.
 void dequantize_row(TensorType t, const uint8_t* src, float* dst, int64_t k);

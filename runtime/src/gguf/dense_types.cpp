@@ -107,8 +107,7 @@ int64_t dense_block_size(TensorType t) {
     return t == TensorType::Q8_0 ? kQ8Block : t == TensorType::Q6_K ? kQ6Block : 1;
 }
 
-uint64_t dense_row_bytes(TensorType t, int64_t k) {
-    const auto n = static_cast<uint64_t>(k);
+uint64_t dense_row_bytes(TensorType t, uint64_t n) {
     switch (t) {
         case TensorType::F32: return n * 4;
         case TensorType::F16:

@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "bitnet/dense_types.hpp"
 #include "bitnet/gguf.hpp"
 #include "gguf/byte_reader.hpp"
 
@@ -43,9 +44,8 @@ uint64_t tensor_bytes(const GgufFile& file, const std::string& name, TensorType 
         if (n > UINT64_MAX / 2) overflow();
         return n * 2;
     case TensorType::Q8_0:
-        return n / 32 * 34;  // ne[0] % 32 == 0 checked before
     case TensorType::Q6_K:
-        return n / 256 * 210;
+        return dense_row_bytes(type, n);  // whole blocks: ne[0] checked before; fewer bytes than elements
     case TensorType::I2_S:
         // Four 2-bit weights per byte, then the f32 scale and 28 padding bytes.
         return n / 4 + 32;

@@ -10,8 +10,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "bitnet/dense_types.hpp"
 #include "bitnet/error.hpp"
 #include "bitnet/gguf.hpp"
+#include "bitnet/ternary_blocks.hpp"
 #include "gguf/byte_reader.hpp"
 
 namespace bitnet::gguf {
@@ -38,14 +40,9 @@ bool is_loadable(uint32_t type) {
 
 // Elements per block of a loadable type: a row must hold whole blocks.
 uint64_t block_elements(TensorType t) {
-    switch (t) {
-        case TensorType::I2_S: return 128;
-        case TensorType::Q8_0: return 32;
-        case TensorType::Q6_K:
-        case TensorType::TQ1_0:
-        case TensorType::TQ2_0: return 256;
-        default: return 1;
-    }
+    if (is_tq(t)) return static_cast<uint64_t>(kTqBlock);
+    if (t == TensorType::I2_S) return 128;
+    return static_cast<uint64_t>(dense_block_size(t));
 }
 
 }  // namespace
