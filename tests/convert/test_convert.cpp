@@ -10,6 +10,7 @@
 
 #include "bitnet/gguf.hpp"
 #include "bitnet/tokenizer.hpp"
+#include "greedy_pair.hpp"
 #include "run_command.hpp"
 #include "tiny_checkpoint.hpp"
 
@@ -22,8 +23,6 @@ using bitnet::test::TinyModel;
 using bitnet::test::TinyTensor;
 
 const std::string kTool = std::string(BITNET_TEST_BIN_DIR) + "/bitnet-model";
-const std::string kRun = std::string(BITNET_TEST_BIN_DIR) + "/bitnet-run";
-const std::vector<std::string> kCleanEnv{"BITNET_PLUGIN_PATH=", "BITNET_MAX_CPU_ISA="};
 
 // Decodes I2_S exactly as FORMAT.md states it, independently of the packer.
 std::vector<int8_t> decode_i2s(const uint8_t* p, uint64_t rows, uint64_t k, float& scale) {
@@ -170,15 +169,7 @@ BOOST_AUTO_TEST_CASE(generates_the_same_tokens_and_logits_as_the_model_written_d
     BOOST_REQUIRE_EQUAL(c.result.exit_code, 0);
     const std::string ref = (c.dir / "reference.gguf").string();
     test::write_reference_gguf(ref, c.model);
-    const std::vector<std::string> gen{"-p", "the wind on the water", "--temp", "0", "-n", "32", "--ignore-eos",
-                                       "-t", "1"};
-    auto run = [&](const std::string& model, const std::string& logits) {
-        std::vector<std::string> args{"-m", model, "--dump-logits", logits};
-        args.insert(args.end(), gen.begin(), gen.end());
-        return run_command(kRun, args, kCleanEnv);
-    };
-    const auto a = run(c.out, (c.dir / "a.f32").string());
-    const auto b = run(ref, (c.dir / "b.f32").string());
+    const auto [a, b] = test::greedy_pair(c.dir, c.out, ref, 32);
     BOOST_TEST_INFO("converted: " << a.err << "\nreference: " << b.err);
     BOOST_REQUIRE_EQUAL(a.exit_code, 0);
     BOOST_REQUIRE_EQUAL(b.exit_code, 0);

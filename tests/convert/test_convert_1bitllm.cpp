@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "bitnet/gguf.hpp"
+#include "greedy_pair.hpp"
 #include "run_command.hpp"
 #include "tiny_checkpoint.hpp"
 
@@ -21,8 +22,6 @@ using namespace bitnet;
 using bitnet::test::run_command;
 
 const std::string kTool = std::string(BITNET_TEST_BIN_DIR) + "/bitnet-model";
-const std::string kRun = std::string(BITNET_TEST_BIN_DIR) + "/bitnet-run";
-const std::vector<std::string> kCleanEnv{"BITNET_PLUGIN_PATH=", "BITNET_MAX_CPU_ISA="};
 
 struct Dir {
     fs::path path = fs::temp_directory_path() / ("bitnet-convert-1bitllm-" + std::to_string(::getpid()));
@@ -65,14 +64,7 @@ BOOST_AUTO_TEST_CASE(converts_to_the_bitnet_family_and_generates_as_the_model_wr
 
     const std::string ref = (d.path / "reference.gguf").string();
     test::write_reference_gguf(ref, m);
-    auto run = [&](const std::string& model, const std::string& logits) {
-        return run_command(kRun,
-                           {"-m", model, "--dump-logits", logits, "-p", "the wind on the water", "--temp", "0", "-n",
-                            "24", "--ignore-eos", "-t", "1"},
-                           kCleanEnv);
-    };
-    const auto a = run(out, (d.path / "a.f32").string());
-    const auto b = run(ref, (d.path / "b.f32").string());
+    const auto [a, b] = test::greedy_pair(d.path, out, ref, 24);
     BOOST_TEST_INFO("converted: " << a.err << "\nreference: " << b.err);
     BOOST_REQUIRE_EQUAL(a.exit_code, 0);
     BOOST_REQUIRE_EQUAL(b.exit_code, 0);

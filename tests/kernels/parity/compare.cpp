@@ -63,4 +63,14 @@ std::string compare_outputs(const Outputs& ref, const Outputs& got, const std::v
     return head.str() + out.str();
 }
 
+bool read_strided_rows(const Guarded<float>& y, int64_t n_tokens, int64_t rows, int64_t ldy, std::vector<float>& out) {
+    bool ok = y.guards_intact();
+    const float g = guard_nan();
+    for (int64_t t = 0; t < n_tokens; ++t) {
+        out.insert(out.end(), y.get() + t * ldy, y.get() + t * ldy + rows);
+        for (int64_t r = rows; r < ldy; ++r) ok = ok && std::memcmp(&y.get()[t * ldy + r], &g, sizeof g) == 0;
+    }
+    return ok;
+}
+
 }  // namespace bitnet::parity

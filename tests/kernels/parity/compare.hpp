@@ -82,4 +82,9 @@ private:
 // A NaN with a payload no kernel produces by computing.
 float guard_nan();
 
+// The n_tokens x rows outputs of a matmul written at stride ldy into y (filled
+// with guard_nan()), appended to out; false when the kernel wrote anything else:
+// a guard, or the gap between one token's rows and the next.
+bool read_strided_rows(const Guarded<float>& y, int64_t n_tokens, int64_t rows, int64_t ldy, std::vector<float>& out);
+
 }  // namespace bitnet::parity

@@ -79,16 +79,8 @@ std::vector<float> run_i2s(const bitnet_kp_kernel& kernel, const I2sProblem& p,
 
     std::vector<float> out;
     out.reserve(static_cast<size_t>(p.n_tokens * p.rows));
-    bool gap_ok = y.guards_intact();
-    const float expect = guard_nan();
-    for (int64_t t = 0; t < p.n_tokens; ++t) {
-        for (int64_t r = 0; r < p.rows; ++r) out.push_back(y.get()[t * ldy + r]);
-        for (int64_t r = p.rows; r < ldy; ++r) {
-            const float g = y.get()[t * ldy + r];
-            gap_ok = gap_ok && std::memcmp(&g, &expect, sizeof g) == 0;
-        }
-    }
-    if (!gap_ok) *error = "kernel wrote outside y's rows (between tokens or past the ends)";
+    if (!read_strided_rows(y, p.n_tokens, p.rows, ldy, out))
+        *error = "kernel wrote outside y's rows (between tokens or past the ends)";
     return out;
 }
 
