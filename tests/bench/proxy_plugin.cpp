@@ -2,17 +2,15 @@
 // A test-only kernel plugin, "bench-proxy", built three ways (never installed):
 //   plain    the cpu-scalar matmul kernels, forwarded (the host fills the
 //            other ops from cpu-scalar, as it does for any forced backend);
-//   slow     the same, sleeping after every matmul call: a run that must show
-//            as a performance regression;
+//   slow     the same, computing every matmul four times: a run that must
+//            show as a performance regression;
 //   altered  the same, but the output head adds a large bonus to one token:
 //            a run whose answers change.
 // All three share the plugin name, so baselines made with them compare run
 // for run. The variant is a compile definition: BENCH_PROXY_<VARIANT>.
 #include <bitnet/kernel_plugin.h>
 
-#include <chrono>
 #include <cstddef>
-#include <thread>
 
 #include "scalar_kernels.hpp"
 
@@ -20,31 +18,27 @@ namespace {
 
 #if defined(BENCH_PROXY_SLOW)
 #define BENCH_PROXY_SUFFIX "slow"
-// Far beyond the noise of a loaded machine: a tiny model's decode step makes
-// about fifteen matmul calls, so a step takes at least 75 ms. Busy, as slower
-// code is: a sleeping kernel would leave the VM's cores idle between tokens,
-// and the pool probe slices there would run on cold cores and excuse part of it.
-constexpr auto kDelay = std::chrono::milliseconds(5);
-void after_call() {
-    const auto until = std::chrono::steady_clock::now() + kDelay;
-    while (std::chrono::steady_clock::now() < until) {
-    }
-}
-#elif defined(BENCH_PROXY_ALTERED)
+// Slower code, not a slower clock: every matmul is computed four times, so the
+// step does about three times the work and a busy machine slows it as it slows
+// the pool probe. A wall-clock delay (sleeping or spinning) would not stretch
+// when a neighbour takes a core while the probe does, and compare would read
+// the loaded machine as excusing the delay.
+constexpr int kCalls = 4;
+#else
+constexpr int kCalls = 1;
+#if defined(BENCH_PROXY_ALTERED)
 #define BENCH_PROXY_SUFFIX "altered"
-void after_call() {}
 #else
 #define BENCH_PROXY_SUFFIX "ref"
-void after_call() {}
+#endif
 #endif
 
 void i2s_matmul(const void* args, int64_t begin, int64_t end) {
-    bitnet::scalar::i2s_matmul(args, begin, end);
-    after_call();
+    for (int c = 0; c < kCalls; ++c) bitnet::scalar::i2s_matmul(args, begin, end);
 }
 
 void f16_matmul(const void* args, int64_t begin, int64_t end) {
-    bitnet::scalar::f16_matmul(args, begin, end);
+    for (int c = 0; c < kCalls; ++c) bitnet::scalar::f16_matmul(args, begin, end);
 #if defined(BENCH_PROXY_ALTERED)
     // Token id 5 wins every step: greedy decoding must change its answer.
     constexpr int64_t kFavourite = 5;
@@ -52,12 +46,10 @@ void f16_matmul(const void* args, int64_t begin, int64_t end) {
     if (kFavourite >= begin && kFavourite < end)
         for (int64_t t = 0; t < a->n_tokens; ++t) a->y[t * a->ldy + kFavourite] += 1.0e4f;
 #endif
-    after_call();
 }
 
 void q8_matmul(const void* args, int64_t begin, int64_t end) {
-    bitnet::scalar::q8_matmul(args, begin, end);
-    after_call();
+    for (int c = 0; c < kCalls; ++c) bitnet::scalar::q8_matmul(args, begin, end);
 }
 
 constexpr bitnet_kp_kernel kernel(const char* id, bitnet_kp_op op, bitnet_kp_kernel_fn run) {
