@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Ternary GEMV (I2_S weights x int8 activations), AVX2: one row at a time straight
-// from the file layout. vpmaddubsw multiplies the unsigned codes {0,1,2} by the
-// signed activations; a pair sum is at most 2*2*128 = 512 in magnitude, so the
-// int16 lanes never saturate, and four groups of one block (<= 2048) still fit
-// before vpmaddwd widens them to int32.
+// from the file layout: vpmaddubsw of the unsigned codes {0,1,2} with the signed
+// activations (i2s_code_dot_128), minus the activation sum.
 #include "kernels.hpp"
 #include "simd_avx2.hpp"
 
@@ -12,19 +10,9 @@ namespace bitnet::avx2 {
 namespace {
 
 int64_t row_code_dot(const uint8_t* row, const int8_t* q, int64_t k) {
-    const __m256i ones = _mm256_set1_epi16(1);
     __m256i acc = _mm256_setzero_si256();
-    for (int64_t base = 0; base < k; base += 128, row += 32, q += 128) {
-        const I2sGroups c = i2s_unpack_block(row);
-        __m256i s = _mm256_maddubs_epi16(c.g[0], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q)));
-        s = _mm256_add_epi16(
-            s, _mm256_maddubs_epi16(c.g[1], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32))));
-        s = _mm256_add_epi16(
-            s, _mm256_maddubs_epi16(c.g[2], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 64))));
-        s = _mm256_add_epi16(
-            s, _mm256_maddubs_epi16(c.g[3], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 96))));
-        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(s, ones));
-    }
+    for (int64_t base = 0; base < k; base += 128, row += 32, q += 128)
+        acc = _mm256_add_epi32(acc, i2s_code_dot_128(row, q));
     return hsum_epi32(acc);
 }
 

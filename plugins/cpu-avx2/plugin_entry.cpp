@@ -42,6 +42,7 @@ const bitnet_kp_kernel kKernels[] = {
     kernel("cpu-avx2.rmsnorm.f32.avx2", BITNET_OP_RMSNORM, avx2::rmsnorm),
     kernel("cpu-avx2.attention.f16kv.avx2", BITNET_OP_ATTENTION, avx2::attention),
     kernel("cpu-avx2.silu_gate.f32.avx2", BITNET_OP_SILU_GATE, avx2::silu_gate),
+    kernel("cpu-avx2.i2s_block_matmul.i8.avx2", BITNET_OP_I2S_BLOCK_MATMUL, avx2::i2s_block_matmul),
 };
 
 const bitnet_kp_plugin kPlugin = {

@@ -45,6 +45,30 @@ inline I2sGroups i2s_unpack_block(const uint8_t* block) {
     return out;
 }
 
+// The int32 lane sums of codes x q over one 128-weight I2_S block (32 bytes of
+// codes, 128 activations). vpmaddubsw pairs are at most 2*2*128 = 512 in
+// magnitude, so the four groups (<= 2048) add in int16 before vpmaddwd widens.
+inline __m256i i2s_code_dot_128(const uint8_t* block, const int8_t* q) {
+    const I2sGroups c = i2s_unpack_block(block);
+    __m256i s = _mm256_maddubs_epi16(c.g[0], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q)));
+    s = _mm256_add_epi16(s, _mm256_maddubs_epi16(c.g[1], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32))));
+    s = _mm256_add_epi16(s, _mm256_maddubs_epi16(c.g[2], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 64))));
+    s = _mm256_add_epi16(s, _mm256_maddubs_epi16(c.g[3], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 96))));
+    return _mm256_madd_epi16(s, _mm256_set1_epi16(1));
+}
+
+// The sum of n int8 values, n % 32 == 0 (each vpmaddubsw pair <= 256, so the
+// int16 lanes hold one 32-byte load before widening).
+inline int32_t sum_i8(const int8_t* q, int64_t n) {
+    const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
+    __m256i acc = _mm256_setzero_si256();
+    for (int64_t i = 0; i < n; i += 32) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + i));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, v), ones16));
+    }
+    return hsum_epi32(acc);
+}
+
 // y of the ternary matmul from the exact integer dot of codes {0,1,2} with q:
 // ((float)(dot - act_sum)) / act_scale * w_scale, in that order (kernel_plugin.h).
 inline float i2s_output(int64_t code_dot, int32_t act_sum, float act_scale, float w_scale) {

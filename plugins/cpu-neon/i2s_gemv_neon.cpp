@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Ternary GEMV (I2_S weights x int8 activations), baseline NEON: widening
-// multiply-accumulate of the codes {0,1,2} with the int8 activations. A product
-// is within [-256, 254]; each int16 lane takes 8 of them per block (<= 2048)
-// before vpadalq widens it into int32.
+// multiply-accumulate of the codes {0,1,2} with the int8 activations
+// (i2s_code_dot_128), minus the activation sum.
 #include "kernels.hpp"
 #include "simd_neon.hpp"
 
@@ -12,20 +11,8 @@ namespace {
 
 int64_t row_code_dot(const uint8_t* row, const int8_t* q, int64_t k) {
     int32x4_t acc = vdupq_n_s32(0);
-    for (int64_t base = 0; base < k; base += 128, row += 32, q += 128) {
-        const I2sGroups c = i2s_unpack_block(row);
-        int16x8_t s0 = vdupq_n_s16(0);
-        int16x8_t s1 = vdupq_n_s16(0);
-        for (int j = 0; j < 4; ++j)
-            for (int h = 0; h < 2; ++h) {
-                const int8x16_t cv = vreinterpretq_s8_u8(c.g[j][h]);
-                const int8x16_t qv = vld1q_s8(q + 32 * j + 16 * h);
-                s0 = vmlal_s8(s0, vget_low_s8(cv), vget_low_s8(qv));
-                s1 = vmlal_high_s8(s1, cv, qv);
-            }
-        acc = vpadalq_s16(acc, s0);
-        acc = vpadalq_s16(acc, s1);
-    }
+    for (int64_t base = 0; base < k; base += 128, row += 32, q += 128)
+        acc = vaddq_s32(acc, i2s_code_dot_128(row, q));
     return vaddvq_s32(acc);
 }
 

@@ -26,5 +26,6 @@ void f16_matmul(const void* args, int64_t begin, int64_t end);
 void rmsnorm(const void* args, int64_t begin, int64_t end);
 void attention(const void* args, int64_t begin, int64_t end);
 void silu_gate(const void* args, int64_t begin, int64_t end);
+void i2s_block_matmul(const void* args, int64_t begin, int64_t end);
 
 }  // namespace bitnet::neon

@@ -55,6 +55,8 @@ const bitnet_kp_kernel kKernels[] = {
            neon::attention),
     kernel("cpu-neon.silu_gate.f32.neon", BITNET_OP_SILU_GATE, kPriorityNeon, neon::kNeonFeatures,
            neon::silu_gate),
+    kernel("cpu-neon.i2s_block_matmul.i8.neon", BITNET_OP_I2S_BLOCK_MATMUL, kPriorityNeon, neon::kNeonFeatures,
+           neon::i2s_block_matmul),
 };
 
 const bitnet_kp_plugin kPlugin = {

@@ -37,6 +37,30 @@ inline I2sGroups i2s_unpack_block(const uint8_t* block) {
 
 // y of the ternary matmul from the exact integer dot of codes {0,1,2} with q:
 // ((float)(dot - act_sum)) / act_scale * w_scale, in that order (kernel_plugin.h).
+// The int32 lane sums of codes x q over one 128-weight I2_S block (32 bytes of
+// codes, 128 activations): widening multiply-accumulate, each product within
+// [-256, 254] and each int16 lane taking 8 of them (<= 2048) before vpadalq.
+inline int32x4_t i2s_code_dot_128(const uint8_t* block, const int8_t* q) {
+    const I2sGroups c = i2s_unpack_block(block);
+    int16x8_t s0 = vdupq_n_s16(0);
+    int16x8_t s1 = vdupq_n_s16(0);
+    for (int j = 0; j < 4; ++j)
+        for (int h = 0; h < 2; ++h) {
+            const int8x16_t cv = vreinterpretq_s8_u8(c.g[j][h]);
+            const int8x16_t qv = vld1q_s8(q + 32 * j + 16 * h);
+            s0 = vmlal_s8(s0, vget_low_s8(cv), vget_low_s8(qv));
+            s1 = vmlal_high_s8(s1, cv, qv);
+        }
+    return vpadalq_s16(vpaddlq_s16(s0), s1);
+}
+
+// The sum of n int8 values, n % 16 == 0.
+inline int32_t sum_i8(const int8_t* q, int64_t n) {
+    int32x4_t acc = vdupq_n_s32(0);
+    for (int64_t i = 0; i < n; i += 16) acc = vpadalq_s16(acc, vpaddlq_s8(vld1q_s8(q + i)));
+    return vaddvq_s32(acc);
+}
+
 inline float i2s_output(int64_t code_dot, int32_t act_sum, float act_scale, float w_scale) {
     return static_cast<float>(code_dot - act_sum) / act_scale * w_scale;
 }
