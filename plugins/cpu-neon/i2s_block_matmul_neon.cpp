@@ -32,7 +32,8 @@ void i2s_block_matmul(const void* raw, int64_t begin, int64_t end) {
                 const int8_t* qb = q + b * kBlockWeights;
                 for (int j = 0; j < n_rows; ++j) {
                     const uint8_t* codes = w.data + (r + j) * row_bytes + b * (kBlockWeights / 4);
-                    const int32x4_t d = vaddq_s32(i2s_code_dot_128(codes, qb), i2s_code_dot_128(codes + 32, qb + 128));
+                    const int32x4_t half = i2s_code_dot_128(vdupq_n_s32(0), codes, qb);
+                    const int32x4_t d = i2s_code_dot_128(half, codes + 32, qb + 128);
                     const float prod =
                         static_cast<float>(vaddvq_s32(d) - qsum[b]) * a.block_scale[(r + j) * blocks + b];
                     acc[j] = acc[j] + prod;

@@ -12,7 +12,7 @@ namespace {
 int64_t row_code_dot(const uint8_t* row, const int8_t* q, int64_t k) {
     int32x4_t acc = vdupq_n_s32(0);
     for (int64_t base = 0; base < k; base += 128, row += 32, q += 128)
-        acc = vaddq_s32(acc, i2s_code_dot_128(row, q));
+        acc = i2s_code_dot_128(acc, row, q);
     return vaddvq_s32(acc);
 }
 

@@ -37,10 +37,11 @@ inline I2sGroups i2s_unpack_block(const uint8_t* block) {
 
 // y of the ternary matmul from the exact integer dot of codes {0,1,2} with q:
 // ((float)(dot - act_sum)) / act_scale * w_scale, in that order (kernel_plugin.h).
-// The int32 lane sums of codes x q over one 128-weight I2_S block (32 bytes of
-// codes, 128 activations): widening multiply-accumulate, each product within
-// [-256, 254] and each int16 lane taking 8 of them (<= 2048) before vpadalq.
-inline int32x4_t i2s_code_dot_128(const uint8_t* block, const int8_t* q) {
+// acc plus the int32 lane sums of codes x q over one 128-weight I2_S block (32
+// bytes of codes, 128 activations): widening multiply-accumulate, each product
+// within [-256, 254] and each int16 lane taking 8 of them (<= 2048) before
+// vpadalq folds it into acc.
+inline int32x4_t i2s_code_dot_128(int32x4_t acc, const uint8_t* block, const int8_t* q) {
     const I2sGroups c = i2s_unpack_block(block);
     int16x8_t s0 = vdupq_n_s16(0);
     int16x8_t s1 = vdupq_n_s16(0);
@@ -51,7 +52,7 @@ inline int32x4_t i2s_code_dot_128(const uint8_t* block, const int8_t* q) {
             s0 = vmlal_s8(s0, vget_low_s8(cv), vget_low_s8(qv));
             s1 = vmlal_high_s8(s1, cv, qv);
         }
-    return vpadalq_s16(vpaddlq_s16(s0), s1);
+    return vpadalq_s16(vpadalq_s16(acc, s0), s1);
 }
 
 // The sum of n int8 values, n % 16 == 0.
