@@ -34,6 +34,8 @@ const bitnet_kp_kernel kKernels[] = {
     make_kernel("cpu-scalar.rope_norm.f32.ref", BITNET_OP_ROPE_NORM, rope_norm),
     make_kernel("cpu-scalar.silu_gate.f32.ref", BITNET_OP_SILU_GATE, silu_gate),
     make_kernel("cpu-scalar.i2s_block_matmul.i8.ref", BITNET_OP_I2S_BLOCK_MATMUL, i2s_block_matmul),
+    make_kernel("cpu-scalar.q8_0_matmul.q8_0.ref", BITNET_OP_Q8_0_MATMUL, q8_0_matmul),
+    make_kernel("cpu-scalar.q6_k_matmul.q8_k.ref", BITNET_OP_Q6_K_MATMUL, q6_k_matmul),
 };
 
 // The host struct must at least reach cpu_features for us to read the ABI fields.

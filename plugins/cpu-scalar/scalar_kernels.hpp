@@ -21,5 +21,7 @@ void add(const void* args, int64_t begin, int64_t end);
 void embed_f16(const void* args, int64_t begin, int64_t end);
 void f16_matmul(const void* args, int64_t begin, int64_t end);
 void q8_matmul(const void* args, int64_t begin, int64_t end);
+void q8_0_matmul(const void* args, int64_t begin, int64_t end);
+void q6_k_matmul(const void* args, int64_t begin, int64_t end);
 
 }  // namespace bitnet::scalar

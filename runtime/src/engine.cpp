@@ -83,7 +83,17 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
         model_->file().fail("tensor " + model_->first_block_scaled() +
                             " has a scale per block, which needs op i2s_block_matmul; no plugin of --backend " +
                             options_.backend + " offers it");
-    used_ops_ = required | arch.ops | (block_scaled ? kernels::op_bit(BITNET_OP_I2S_BLOCK_MATMUL) : 0) |
+    const bitnet_kp_op head = model_->head_op();
+    if (!dispatcher_->selected(head).kernel)
+        model_->file().fail("tensor " + model_->head_source().name + " is " +
+                            gguf::ggml_type_name(static_cast<uint32_t>(model_->head_source().type)) +
+                            ", which needs op " + kernels::op_name(head) + "; no plugin of --backend " +
+                            options_.backend + " offers it");
+    // The head's op replaces F16_MATMUL among the ops that run when the head
+    // runs in its own block type.
+    const uint64_t head_ops =
+        model_->head_in_blocks() ? (required & ~kernels::op_bit(BITNET_OP_F16_MATMUL)) | kernels::op_bit(head) : required;
+    used_ops_ = head_ops | arch.ops | (block_scaled ? kernels::op_bit(BITNET_OP_I2S_BLOCK_MATMUL) : 0) |
                 (dispatcher_->selected(BITNET_OP_I2S_GEMM_FEW).kernel ? kernels::op_bit(BITNET_OP_I2S_GEMM_FEW) : 0);
     model_->prepare_weights(*dispatcher_);
     if (q8) model_->prepare_head_q8(*pool_, setup_.features);

@@ -37,8 +37,12 @@ void exercise(const Model& m) {
     const auto& f = m.file();
     const auto& embd = m.file_embedding();
     check_inside(f, embd.data, embd.row_bytes * static_cast<uint64_t>(c.n_vocab));
-    // A head of another type than F16 is a converted copy, not in the mapping.
-    if (!m.head_converted()) check_inside(f, m.output_head(), 2 * static_cast<uint64_t>(c.n_embd * c.n_vocab));
+    // An F32 or BF16 head is a converted copy, not in the mapping; a Q8_0 or
+    // Q6_K head runs on its own blocks, which the mapping holds.
+    if (m.head_in_blocks())
+        check_inside(f, m.head_source().data, m.head_source().row_bytes * static_cast<uint64_t>(c.n_vocab));
+    else if (!m.head_converted())
+        check_inside(f, m.output_head(), 2 * static_cast<uint64_t>(c.n_embd * c.n_vocab));
     check_inside(f, m.output_norm(), 4 * static_cast<uint64_t>(c.n_embd));
     for (const auto& l : m.layers()) {
         check_inside(f, l.attn_norm, 4 * static_cast<uint64_t>(c.n_embd));

@@ -133,7 +133,9 @@ BOOST_AUTO_TEST_CASE(info_names_the_family_and_whether_it_runs) {
     BOOST_TEST(r.status == 0, r.err);
     BOOST_TEST(r.out.find("graph: no sub-norms, SiLU-gated FFN, normal (adjacent-pair) RoPE\n") != std::string::npos, r.out);
     BOOST_TEST(r.out.find("embedding: token_embd.weight (F16)\n") != std::string::npos, r.out);
-    BOOST_TEST(r.out.find("head: output.weight (Q6_K, converted to F16 at load)\n") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("head: output.weight (Q6_K, run in its own blocks, input quantized as llama.cpp does)\n") !=
+                   std::string::npos,
+               r.out);
     BOOST_TEST(run_tool(kTool, {"synth", "--preset", "tiny", "--embd-type", "q4_k", "--out", llama}).err.find(
                    "unknown embedding type 'q4_k'") != std::string::npos);
 

@@ -10,6 +10,7 @@
 #include <random>
 #include <vector>
 
+#include "bitnet/block_input.hpp"
 #include "bitnet/dense_types.hpp"
 #include "bitnet/error.hpp"
 
@@ -102,4 +103,54 @@ BOOST_AUTO_TEST_CASE(rows_of_partial_blocks_are_refused) {
     std::vector<float> out(48);
     BOOST_CHECK_THROW(dequantize_row(TensorType::Q8_0, bytes.data(), out.data(), 48), bitnet::Error);
     BOOST_CHECK_THROW(dequantize_row(TensorType::I2_S, bytes.data(), out.data(), 32), bitnet::Error);
+}
+
+// A head's input as llama.cpp quantizes it for the head's type: Q8_0 rounds half
+// away from zero (roundf), Q8_K half to even from -127/x_max, with sums per 16.
+BOOST_AUTO_TEST_CASE(head_inputs_are_ggmls_q8_0_and_q8_k_blocks) {
+    using bitnet::gguf::block_input_row_bytes;
+    using bitnet::gguf::quantize_block_input;
+    std::vector<float> x(256, 0.0f);
+    x[0] = 2.5f, x[1] = 3.5f, x[2] = -0.5f, x[3] = 126.6f, x[5] = -127.0f, x[20] = 7.0f;
+    BOOST_TEST(block_input_row_bytes(TensorType::Q8_0, 256) == 8u * 34u);
+    BOOST_TEST(block_input_row_bytes(TensorType::Q6_K, 256) == 292u);
+
+    std::vector<uint8_t> q8_0(block_input_row_bytes(TensorType::Q8_0, 256));
+    quantize_block_input(TensorType::Q8_0, x.data(), q8_0.data(), 256);
+    BOOST_TEST(q8_0[0] == 0x00);  // f16 1.0: amax 127 / 127
+    BOOST_TEST(q8_0[1] == 0x3C);
+    const auto* q = reinterpret_cast<const int8_t*>(q8_0.data() + 2);
+    BOOST_TEST(q[0] == 3);   // 2.5 away from zero
+    BOOST_TEST(q[1] == 4);
+    BOOST_TEST(q[2] == -1);  // -0.5 away from zero
+    BOOST_TEST(q[3] == 127);
+    BOOST_TEST(q[5] == -127);
+
+    std::vector<uint8_t> q8_k(292);
+    quantize_block_input(TensorType::Q6_K, x.data(), q8_k.data(), 256);
+    float d;
+    std::memcpy(&d, q8_k.data(), 4);
+    BOOST_TEST(d == 1.0f);  // x_max = -127: iscale = 1
+    const auto* qk = reinterpret_cast<const int8_t*>(q8_k.data() + 4);
+    BOOST_TEST(qk[0] == 2);  // 2.5 to even
+    BOOST_TEST(qk[1] == 4);
+    BOOST_TEST(qk[2] == 0);
+    BOOST_TEST(qk[3] == 127);
+    BOOST_TEST(qk[5] == -127);
+    BOOST_TEST(qk[20] == 7);
+    int16_t bsum[16];
+    std::memcpy(bsum, q8_k.data() + 260, sizeof bsum);
+    BOOST_TEST(bsum[0] == 2 + 4 + 0 + 127 - 127);
+    BOOST_TEST(bsum[1] == 7);
+    BOOST_TEST(bsum[2] == 0);
+
+    // The largest magnitude positive: its sign flips the scale, x_max still maps to +-127.
+    for (float& v : x) v = -v;
+    quantize_block_input(TensorType::Q6_K, x.data(), q8_k.data(), 256);
+    std::memcpy(&d, q8_k.data(), 4);
+    BOOST_TEST(d == -1.0f);
+    BOOST_TEST(qk[5] == -127);
+    BOOST_TEST(qk[0] == 2);
+    BOOST_CHECK_THROW(quantize_block_input(TensorType::Q6_K, x.data(), q8_k.data(), 100), bitnet::Error);
+    BOOST_CHECK_THROW(quantize_block_input(TensorType::F16, x.data(), q8_k.data(), 256), bitnet::Error);
 }

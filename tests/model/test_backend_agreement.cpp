@@ -111,9 +111,11 @@ BOOST_AUTO_TEST_CASE(random_model_logits_are_cpu_scalars_on_every_backend_for_ev
     // TQ1_0 and TQ2_0 projections run as their I2_S repack, through the same kernels.
     BOOST_TEST_CONTEXT("llama, TQ1_0") { check_all_backends_agree(synth(dir, "small", "llama", "tq1_0")); }
     BOOST_TEST_CONTEXT("bitnet-b1.58, TQ2_0") { check_all_backends_agree(synth(dir, "small", "bitnet-b1.58", "tq2_0")); }
-    // Embedding and head types: rows dequantized by the runtime, the head
-    // converted to F16 once; every backend then runs the same head kernel op.
-    for (const char* extra : {"--embd-type q6_k --untied-head --head-type q8_0", "--embd-type bf16 --untied-head --head-type f32"})
+    // Embedding and head types: rows dequantized by the runtime; an F32 or BF16
+    // head converted to F16 once, a Q8_0 or Q6_K head run on its blocks by each
+    // backend's own Q8_0_MATMUL / Q6_K_MATMUL kernel.
+    for (const char* extra : {"--embd-type q6_k --untied-head --head-type q8_0", "--embd-type bf16 --untied-head --head-type f32",
+                              "--embd-type q8_0 --untied-head --head-type q6_k"})
         BOOST_TEST_CONTEXT("llama, " << extra) {
             check_all_backends_agree(synth(dir, "small", "llama", "i2_s", extra));
         }

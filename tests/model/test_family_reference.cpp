@@ -89,6 +89,7 @@ BOOST_AUTO_TEST_CASE(every_family_matches_the_reference) {
         std::vector<double> c;
         for (int seed : {7, 11, 13}) c.push_back(step0_cosine(d.make("small", extra, seed)));
         std::sort(c.begin(), c.end());
+        BOOST_TEST_MESSAGE(extra << ": cosines " << c[0] << " " << c[1] << " " << c[2]);
         BOOST_TEST(c[1] >= 0.9999, extra << ": median cosine " << c[1]);
         BOOST_TEST(c[0] >= 0.999, extra << ": lowest cosine " << c[0]);
     }

@@ -52,7 +52,9 @@ bool print_model_info(const std::string& path, std::ostream& out) {
         };
         out << "embedding: token_embd.weight (" << type_of(m.file_embedding()) << ")\n";
         out << "head: " << (m.head_tied() ? "tied to token_embd.weight" : "output.weight") << " ("
-            << type_of(m.head_source()) << (m.head_converted() ? ", converted to F16 at load" : "") << ")\n";
+            << type_of(m.head_source()) << (m.head_converted()   ? ", converted to F16 at load"
+                                          : m.head_in_blocks() ? ", run in its own blocks, input quantized as llama.cpp does"
+                                                               : "") << ")\n";
         const auto tok = tokenizer::load_tokenizer(m.file());
         out << "runnable: yes (tokenizer " << tok->describe_rule() << ")\n";
         return true;

@@ -89,8 +89,14 @@ public:
     void embed_rows(const int32_t* ids, int64_t n, float* out) const;
     const DenseTensor& file_embedding() const { return embd_; }
     // The head as F16 rows: the file's own, or a copy converted once at load
-    // from F32, BF16, Q8_0 or Q6_K (counted in packed_bytes).
+    // from F32 or BF16 (counted in packed_bytes), or from Q8_0 or Q6_K when the
+    // int8 head is asked for. Null when the head runs in its block type.
     const uint16_t* output_head() const { return output_; }
+    // The head runs on the file's Q8_0 or Q6_K blocks (head_source().data).
+    bool head_in_blocks() const { return output_ == nullptr && !has_head_q8(); }
+    // The op the head runs: F16_MATMUL, Q8_MATMUL (the int8 head), or
+    // Q8_0_MATMUL / Q6_K_MATMUL on the file's blocks.
+    bitnet_kp_op head_op() const;
     const DenseTensor& head_source() const { return head_; }
     bool head_tied() const { return head_.name == "token_embd.weight"; }
     bool head_converted() const { return !head_f16_.empty(); }
@@ -129,6 +135,7 @@ private:
 
     DenseTensor embd_;
     DenseTensor head_;
+    bool head_blocks_allowed_{true};  // false when the int8 head needs F16 rows
     const uint16_t* token_embd_{nullptr};
     const uint16_t* output_{nullptr};
     std::vector<uint16_t> head_f16_;  // the converted head; empty when the file's is F16

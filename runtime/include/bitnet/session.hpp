@@ -103,6 +103,7 @@ private:
     std::vector<float> logits_;
     std::vector<float> batch_logits_;  // [n_batch][n_vocab], only once a batch of several decodes here
     Buffer<int8_t> q8_;
+    Buffer<uint8_t> head_in_;  // the head's input blocks, when the head runs in Q8_0 or Q6_K
     Buffer<float> q8_scale_;
     Buffer<int32_t> q8_sum_, positions_;
 };

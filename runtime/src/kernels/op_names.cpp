@@ -22,6 +22,8 @@ std::string op_name(uint32_t op) {
         case BITNET_OP_ROPE_NORM: return "rope_norm";
         case BITNET_OP_SILU_GATE: return "silu_gate";
         case BITNET_OP_I2S_BLOCK_MATMUL: return "i2s_block_matmul";
+        case BITNET_OP_Q8_0_MATMUL: return "q8_0_matmul";
+        case BITNET_OP_Q6_K_MATMUL: return "q6_k_matmul";
         default: return "op " + std::to_string(op);
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "bitnet/model.hpp"
+#include "bitnet/block_input.hpp"
 #include "bitnet/dense_types.hpp"
 #include "bitnet/ternary_blocks.hpp"
 
@@ -23,6 +24,7 @@ std::string shape_string(const std::vector<uint64_t>& ne) {
 
 Model::Model(const std::string& path, const LoadOptions& load) : file_(std::make_unique<gguf::GgufFile>(path)) {
     read_config();
+    head_blocks_allowed_ = !load.head_stays_mapped;
     if (load.copy_weights) {
         const std::string head = file_->find_tensor("output.weight") ? "output.weight" : "token_embd.weight";
         file_->copy_to_memory([&](const gguf::TensorInfo& t) { return !(load.head_stays_mapped && t.name == head); },
@@ -192,7 +194,10 @@ void Model::convert_head() {
         output_ = reinterpret_cast<const uint16_t*>(head_.data);
         return;
     }
-    // The head kernels read F16: other types are converted once, exactly for
+    // Q8_0 and Q6_K run on their own blocks (Q8_0_MATMUL / Q6_K_MATMUL), as
+    // llama.cpp runs them, unless the int8 head is made from F16 rows.
+    if (head_blocks_allowed_ && gguf::has_block_input(head_.type)) return;
+    // The F16 head kernel reads F16: other types are converted once, exactly for
     // BF16 in F16's normal range, with one rounding for F32 and Q8_0/Q6_K.
     const int64_t rows = config_.n_vocab, k = config_.n_embd;
     head_f16_.resize(static_cast<size_t>(rows * k));
@@ -209,6 +214,12 @@ void Model::convert_head() {
     }
     output_ = head_f16_.data();
     repacked_bytes_ += head_f16_.size() * sizeof(uint16_t);
+}
+
+bitnet_kp_op Model::head_op() const {
+    if (has_head_q8()) return BITNET_OP_Q8_MATMUL;
+    if (!head_in_blocks()) return BITNET_OP_F16_MATMUL;
+    return head_.type == gguf::TensorType::Q8_0 ? BITNET_OP_Q8_0_MATMUL : BITNET_OP_Q6_K_MATMUL;
 }
 
 void Model::embed_rows(const int32_t* ids, int64_t n, float* out) const {

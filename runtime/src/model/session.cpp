@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "bitnet/block_input.hpp"
 #include "bitnet/error.hpp"
 #include "bitnet/f16.hpp"
 
@@ -85,6 +86,8 @@ Session::Session(const Model& model, kernels::Dispatcher& dispatcher, int64_t n_
     logits_.resize(static_cast<size_t>(c.n_vocab));
     scratch_.resize(static_cast<size_t>(c.n_head * n_ctx_));
     q8_.resize(b * wide);
+    if (model_.head_in_blocks())
+        head_in_.resize(b * gguf::block_input_row_bytes(model_.head_source().type, c.n_embd));
     q8_scale_.resize(b);
     q8_sum_.resize(b);
     positions_.resize(b);
@@ -338,6 +341,18 @@ void Session::head(int64_t n_rows, float* y) {
         hq.k = E;
         hq.ldy = c.n_vocab;
         dispatcher_.run(BITNET_OP_Q8_MATMUL, &hq, c.n_vocab, row_grain(E));
+        return;
+    }
+    if (model_.head_in_blocks()) {
+        // The input quantized as llama.cpp's matmul quantizes it for this weight
+        // type: a few thousand floats a row, too few to spread over the pool.
+        const gguf::TensorType type = model_.head_source().type;
+        const uint64_t in_bytes = gguf::block_input_row_bytes(type, E);
+        for (int64_t t = 0; t < n_rows; ++t)
+            gguf::quantize_block_input(type, h_.data() + t * E, head_in_.data() + t * in_bytes, E);
+        bitnet_kp_block_matmul_args hb{sizeof(hb), model_.head_source().data, head_in_.data(), y, n_rows,
+                                       c.n_vocab, E, c.n_vocab};
+        dispatcher_.run(model_.head_op(), &hb, c.n_vocab, row_grain(E));
         return;
     }
     bitnet_kp_f16_matmul_args hd{};

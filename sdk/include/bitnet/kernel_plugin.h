@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 #define BITNET_KP_ABI_MAJOR 1
-#define BITNET_KP_ABI_MINOR 5
+#define BITNET_KP_ABI_MINOR 6
 #define BITNET_KP_ENTRY_SYMBOL "bitnet_kernel_plugin_entry"
 
 #if defined(_WIN32)
@@ -119,11 +119,16 @@ typedef enum bitnet_kp_op {
     /* bitnet_kp_i2s_block_matmul_args, n_tokens >= 1; output rows. Ternary
      * weights with a scale per 256-weight block (llama.cpp's TQ1_0/TQ2_0 whose
      * blocks' d differ); a host requires it only for such models. (since 1.5) */
-    BITNET_OP_I2S_BLOCK_MATMUL = 15
+    BITNET_OP_I2S_BLOCK_MATMUL = 15,
+    /* Output heads stored in llama.cpp's block types, run on their own bytes with
+     * the input quantized as llama.cpp's matmul quantizes it; a host requires
+     * them only for such heads. (since 1.6) */
+    BITNET_OP_Q8_0_MATMUL = 16, /* bitnet_kp_block_matmul_args; output rows */
+    BITNET_OP_Q6_K_MATMUL = 17  /* bitnet_kp_block_matmul_args; output rows */
 } bitnet_kp_op;
 /* Ops known to this header. A host ignores kernels of ops above its own count,
  * so a plugin built against a later minor still loads. */
-#define BITNET_OP_COUNT 15
+#define BITNET_OP_COUNT 17
 /* The most tokens a host passes to I2S_GEMM_FEW. */
 #define BITNET_KP_GEMM_FEW_MAX_TOKENS 8
 
@@ -304,6 +309,34 @@ typedef struct bitnet_kp_q8_matmul_args {
     int64_t k;
     int64_t ldy;
 } bitnet_kp_q8_matmul_args;
+
+/* Since 1.6. A weight in one of llama.cpp's block types times an input the host
+ * quantized per block (both layouts are ggml's, byte for byte):
+ *  - Q8_0_MATMUL: w is rows x k/32 blocks of 34 bytes (f16 d, int8 q[32]); x is
+ *    n_tokens x k/32 blocks of the same layout (ggml's quantize_row_q8_0_ref).
+ *    Block b: s_b = the exact int32 dot of the two q[32]; p_b = d_w * d_x, both
+ *    widened from f16 (the product is exact in float).
+ *  - Q6_K_MATMUL: w is rows x k/256 blocks of 210 bytes: ql[128], qh[64], int8
+ *    sc[16], f16 d; element e of a block is half h = e/128, l = e%32, quarter
+ *    u = (e%128)/32, its low four bits the low nibble of ql[64h + l + 32(u%2)]
+ *    (the high nibble when u >= 2) and its high two bits bits 2u..2u+1 of
+ *    qh[32h + l], value v_e - 32. x is n_tokens x k/256 blocks of 292 bytes:
+ *    float d, int8 q[256], int16 bsum[16] (bsum[j] the sum of q[16j..16j+15];
+ *    ggml's quantize_row_q8_K_ref). s_b = sum over j < 16 of sc[j] times the dot
+ *    of elements 16j..16j+15, exact in int32; p_b = (float)(d_w * d_x), d_w
+ *    widened from f16, one rounding.
+ * For rows r in [begin, end) and tokens t, y[t*ldy + r] = dot16(s, p, n_blocks)
+ * (see "Reduction order") with s_b = (float)s_b rounded to nearest. */
+typedef struct bitnet_kp_block_matmul_args {
+    uint32_t struct_size;
+    const uint8_t *w;    /* rows rows of k/block weight blocks, packed back to back */
+    const uint8_t *x;    /* n_tokens rows of k/block input blocks */
+    float *y;
+    int64_t n_tokens;
+    int64_t rows;
+    int64_t k;           /* a multiple of the block size: 32 (Q8_0) or 256 (Q6_K) */
+    int64_t ldy;
+} bitnet_kp_block_matmul_args;
 
 /* Every kernel has this shape; args points to the struct the op names. */
 typedef void (*bitnet_kp_kernel_fn)(const void *args, int64_t begin, int64_t end);
