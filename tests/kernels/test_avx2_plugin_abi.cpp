@@ -66,10 +66,11 @@ BOOST_AUTO_TEST_CASE(every_kernel_names_its_op_and_isa_and_requires_the_compiled
     const std::regex id_form("cpu-avx2\\.([a-z0-9_]+)\\.[a-z0-9_]+\\.avx2[a-z0-9]*");
     const std::set<uint32_t> expected_ops = {BITNET_OP_I2S_GEMV,     BITNET_OP_I2S_GEMM,   BITNET_OP_QUANTIZE_I8,
                                              BITNET_OP_F16_MATMUL,   BITNET_OP_RMSNORM,    BITNET_OP_ATTENTION,
-                                             BITNET_OP_I2S_GEMM_FEW, BITNET_OP_SILU_GATE,  BITNET_OP_I2S_BLOCK_MATMUL};
+                                             BITNET_OP_I2S_GEMM_FEW, BITNET_OP_SILU_GATE,  BITNET_OP_I2S_BLOCK_MATMUL,
+                                             BITNET_OP_Q8_0_MATMUL,  BITNET_OP_Q6_K_MATMUL};
     const std::set<std::string> expected_op_names = {"i2s_gemv",     "i2s_gemm",  "quantize_i8",     "f16_matmul",
                                                      "rmsnorm",      "attention", "i2s_gemm_few",    "silu_gate",
-                                                     "i2s_block_matmul"};
+                                                     "i2s_block_matmul", "q8_0_matmul", "q6_k_matmul"};
     const uint32_t stride = plugin->kernels[0].struct_size;
     BOOST_TEST(stride == sizeof(bitnet_kp_kernel));
     std::set<uint32_t> ops;
