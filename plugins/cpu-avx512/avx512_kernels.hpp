@@ -18,6 +18,8 @@ void i2s_gemm_avx512bw(const void* args, int64_t begin, int64_t end);
 // of several sequences); returns false, computing nothing, for other counts.
 bool i2s_gemv_batch_vnni(const void* args, int64_t begin, int64_t end);
 void i2s_block_matmul_vnni(const void* args, int64_t begin, int64_t end);
+void q8_0_matmul_vnni(const void* args, int64_t begin, int64_t end);
+void q6_k_matmul_vnni(const void* args, int64_t begin, int64_t end);
 void quantize_i8(const void* args, int64_t begin, int64_t end);
 void rmsnorm(const void* args, int64_t begin, int64_t end);
 void f16_matmul(const void* args, int64_t begin, int64_t end);
