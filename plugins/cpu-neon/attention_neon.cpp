@@ -14,14 +14,6 @@ namespace bitnet::neon {
 
 namespace {
 
-// kernel_plugin.h's folds h = 8, 4, 2, 1 of sixteen lanes held as four vectors
-// of lanes 0-3, 4-7, 8-11, 12-15.
-float fold16(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
-    const float32x4_t s4 = vaddq_f32(vaddq_f32(a0, a2), vaddq_f32(a1, a3));
-    const float32x2_t s2 = vadd_f32(vget_low_f32(s4), vget_high_f32(s4));
-    return vget_lane_f32(s2, 0) + vget_lane_f32(s2, 1);
-}
-
 // dot16 of kernel_plugin.h; a short tail goes through one zero-padded step
 // (0 * 0 adds nothing to a lane).
 float dot_f16(const float* q, const uint16_t* k, int64_t n) {

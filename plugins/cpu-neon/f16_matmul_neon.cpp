@@ -43,11 +43,7 @@ void dot4(const uint16_t* const w[kRowTile], const float* x, int64_t k, float ou
         }
         step(xt, ws);
     }
-    for (int i = 0; i < kRowTile; ++i) {
-        const float32x4_t s4 = vaddq_f32(vaddq_f32(acc[i][0], acc[i][2]), vaddq_f32(acc[i][1], acc[i][3]));
-        const float32x2_t s2 = vadd_f32(vget_low_f32(s4), vget_high_f32(s4));
-        out[i] = vget_lane_f32(s2, 0) + vget_lane_f32(s2, 1);
-    }
+    for (int i = 0; i < kRowTile; ++i) out[i] = fold16(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
 }
 
 }  // namespace

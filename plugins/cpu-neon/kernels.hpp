@@ -27,5 +27,7 @@ void rmsnorm(const void* args, int64_t begin, int64_t end);
 void attention(const void* args, int64_t begin, int64_t end);
 void silu_gate(const void* args, int64_t begin, int64_t end);
 void i2s_block_matmul(const void* args, int64_t begin, int64_t end);
+void q8_0_matmul(const void* args, int64_t begin, int64_t end);
+void q6_k_matmul(const void* args, int64_t begin, int64_t end);
 
 }  // namespace bitnet::neon

@@ -57,6 +57,10 @@ const bitnet_kp_kernel kKernels[] = {
            neon::silu_gate),
     kernel("cpu-neon.i2s_block_matmul.i8.neon", BITNET_OP_I2S_BLOCK_MATMUL, kPriorityNeon, neon::kNeonFeatures,
            neon::i2s_block_matmul),
+    kernel("cpu-neon.q8_0_matmul.q8_0.neon", BITNET_OP_Q8_0_MATMUL, kPriorityNeon, neon::kNeonFeatures,
+           neon::q8_0_matmul),
+    kernel("cpu-neon.q6_k_matmul.q8_k.neon", BITNET_OP_Q6_K_MATMUL, kPriorityNeon, neon::kNeonFeatures,
+           neon::q6_k_matmul),
 };
 
 const bitnet_kp_plugin kPlugin = {

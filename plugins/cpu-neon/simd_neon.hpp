@@ -77,5 +77,13 @@ inline float f16_to_f32(uint16_t h) {
 
 inline float round_to_f16(float v) { return vgetq_lane_f32(round_to_f16(vdupq_n_f32(v)), 0); }
 
+// kernel_plugin.h's folds h = 8, 4, 2, 1 of sixteen lanes held as four vectors
+// of lanes 0-3, 4-7, 8-11, 12-15.
+inline float fold16(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
+    const float32x4_t s4 = vaddq_f32(vaddq_f32(a0, a2), vaddq_f32(a1, a3));
+    const float32x2_t s2 = vadd_f32(vget_low_f32(s4), vget_high_f32(s4));
+    return vget_lane_f32(s2, 0) + vget_lane_f32(s2, 1);
+}
+
 }  // namespace
 }  // namespace bitnet::neon
