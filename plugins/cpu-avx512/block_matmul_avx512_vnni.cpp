@@ -20,6 +20,7 @@ namespace bitnet::avx512 {
 namespace {
 
 constexpr int64_t kChunk = 16;  // dot16's lanes: blocks per fused step
+constexpr int64_t kPrefetchBytes = 4096;  // ahead in the row stream, into L2
 
 float half_at(const uint8_t* p) {
     uint16_t h;
@@ -32,12 +33,14 @@ constexpr int64_t kQ8Block = 32, kQ8Bytes = 34;
 
 struct Q8Input {
     const uint8_t* blocks;
-    std::vector<int32_t> offset;  // 128 * the sum of each block's q: what w + 128 adds
-    std::vector<float> d;
+    int32_t* offset;  // 128 * the sum of each block's q: what w + 128 adds
+    float* d;
 };
 
-Q8Input prepare_q8_0(const uint8_t* x, int64_t nb) {
-    Q8Input in{x, std::vector<int32_t>(static_cast<size_t>(nb)), std::vector<float>(static_cast<size_t>(nb))};
+// Per token, nb offsets and scales in storage (2 * nb words) the caller keeps
+// across calls: the head is split into many calls of a few rows each.
+Q8Input prepare_q8_0(const uint8_t* x, int64_t nb, uint32_t* storage) {
+    Q8Input in{x, reinterpret_cast<int32_t*>(storage), reinterpret_cast<float*>(storage + nb)};
     const __m256i ones = _mm256_set1_epi8(1);
     for (int64_t b = 0; b < nb; ++b) {
         const uint8_t* blk = x + b * kQ8Bytes;
@@ -65,12 +68,39 @@ __m256i q8_0_partials(const uint8_t* w, const uint8_t* x) {
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), wu, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 2)));
 }
 
+// Blocks c..c+15's dots (minus the input's offset) and scale products, as
+// vectors. The sixteen weight d are copied out one by one: a vpgatherdd costs
+// more than sixteen scalar loads where the microcode mitigates Downfall.
+void q8_0_chunk(const uint8_t* w, const Q8Input& in, int64_t c, __m512i& dots, __m512& p) {
+    const uint8_t* ahead = w + c * kQ8Bytes + kPrefetchBytes;
+    for (int64_t off = 0; off < kChunk * kQ8Bytes; off += 64) _mm_prefetch(reinterpret_cast<const char*>(ahead + off), _MM_HINT_T1);
+    __m256i v[2][8];
+    for (int g = 0; g < 2; ++g)
+        for (int i = 0; i < 8; ++i) {
+            const int64_t b = c + 8 * g + i;
+            v[g][i] = q8_0_partials(w + b * kQ8Bytes, in.blocks + b * kQ8Bytes);
+        }
+    dots = _mm512_sub_epi32(_mm512_inserti64x4(_mm512_castsi256_si512(sum8x8(v[0])), sum8x8(v[1]), 1),
+                            _mm512_loadu_si512(in.offset + c));
+    alignas(32) uint16_t dw[kChunk];
+    for (int64_t i = 0; i < kChunk; ++i) std::memcpy(&dw[i], w + (c + i) * kQ8Bytes, 2);
+    p = _mm512_mul_ps(_mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(dw))),
+                      _mm512_loadu_ps(in.d + c));
+}
+
 float q8_0_row(const uint8_t* w, const Q8Input& in, int64_t nb) {
     __m512 acc = _mm512_setzero_ps();
-    alignas(64) int32_t dots[kChunk];
-    alignas(64) float p[kChunk];
-    for (int64_t c = 0; c < nb; c += kChunk) {
-        const int64_t n = nb - c < kChunk ? nb - c : kChunk;
+    int64_t c = 0;
+    for (; c + kChunk <= nb; c += kChunk) {
+        __m512i dots;
+        __m512 p;
+        q8_0_chunk(w, in, c, dots, p);
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dots), p, acc);
+    }
+    if (c < nb) {  // the last, short chunk: lanes past the end take s = p = 0
+        alignas(64) int32_t dots[kChunk];
+        alignas(64) float p[kChunk];
+        const int64_t n = nb - c;
         for (int64_t g = 0; g < kChunk; g += 8) {
             __m256i v[8];
             for (int64_t i = 0; i < 8; ++i) {
@@ -132,6 +162,8 @@ float q6_k_row(const uint8_t* w, const uint8_t* x, int64_t nb) {
         const int64_t n = nb - c < kChunk ? nb - c : kChunk;
         for (int64_t i = 0; i < kChunk; ++i) {
             const uint8_t* wb = w + (c + i) * kQ6Bytes;
+            for (int64_t off = 0; off < kQ6Bytes; off += 64)
+                _mm_prefetch(reinterpret_cast<const char*>(wb + kPrefetchBytes + off), _MM_HINT_T1);
             const uint8_t* xb = x + (c + i) * kQ8KBytes;
             float dx = 0.0f;
             if (i < n) std::memcpy(&dx, xb, 4);
@@ -148,8 +180,12 @@ float q6_k_row(const uint8_t* w, const uint8_t* x, int64_t nb) {
 void q8_0_matmul_vnni(const void* raw, int64_t begin, int64_t end) {
     const auto* a = static_cast<const bitnet_kp_block_matmul_args*>(raw);
     const int64_t nb = a->k / kQ8Block;
-    std::vector<Q8Input> in;
-    for (int64_t t = 0; t < a->n_tokens; ++t) in.push_back(prepare_q8_0(a->x + t * nb * kQ8Bytes, nb));
+    thread_local std::vector<uint32_t> storage;
+    thread_local std::vector<Q8Input> in;
+    storage.resize(static_cast<size_t>(2 * nb * a->n_tokens));
+    in.clear();
+    for (int64_t t = 0; t < a->n_tokens; ++t)
+        in.push_back(prepare_q8_0(a->x + t * nb * kQ8Bytes, nb, storage.data() + 2 * nb * t));
     for (int64_t r = begin; r < end; ++r)
         for (int64_t t = 0; t < a->n_tokens; ++t) a->y[t * a->ldy + r] = q8_0_row(a->w + r * nb * kQ8Bytes, in[t], nb);
 }
