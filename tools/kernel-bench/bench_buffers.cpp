@@ -66,9 +66,11 @@ const WeightCopies& weight_copies(WeightKind kind, int64_t rows, int64_t k) {
         return cached;
     cached = WeightCopies{};  // free the previous shape first
     WeightCopies w;
-    w.bytes = static_cast<size_t>(kind == WeightKind::kI2s  ? rows * k / 4
-                                  : kind == WeightKind::kI8 ? rows * k
-                                                            : rows * k * 2);
+    w.bytes = static_cast<size_t>(kind == WeightKind::kI2s   ? rows * k / 4
+                                  : kind == WeightKind::kI8  ? rows * k
+                                  : kind == WeightKind::kQ8_0 ? rows * k / 32 * 34
+                                  : kind == WeightKind::kQ6_K ? rows * k / 256 * 210
+                                                             : rows * k * 2);
     w.stride = (w.bytes + kPage - 1) / kPage * kPage;
     w.copies = (pool_bytes() + w.stride - 1) / w.stride;
     w.storage = FilledBuffer(w.copies * w.stride, 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(rows * k));

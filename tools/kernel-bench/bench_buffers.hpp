@@ -27,7 +27,7 @@ private:
     size_t size_{0};
 };
 
-enum class WeightKind { kI2s, kF16, kI8 };
+enum class WeightKind { kI2s, kF16, kI8, kQ8_0, kQ6_K };
 
 // Copies of one [rows x k] weight, `stride` bytes apart, together at least the
 // pool size (BITNET_BENCH_POOL_MB, default 1024). I2S copies are random valid

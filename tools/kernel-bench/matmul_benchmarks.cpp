@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench_buffers.hpp"
+#include "bitnet/block_input.hpp"
 
 namespace bitnet::bench {
 namespace {
@@ -24,7 +25,8 @@ struct Shape {
 };
 
 // BitNet b1.58 2B-4T: attn_q/attn_output, attn_k/attn_v, ffn_gate/ffn_up,
-// ffn_down; the tied output head is F16 (or int8 with --head-precision q8).
+// ffn_down; the tied output head is F16 (or int8 with --head-precision q8), and
+// the same shape serves the heads in Q8_0 and Q6_K blocks of other files.
 constexpr Shape kTernaryShapes[] = {
     {"2560x2560", 2560, 2560}, {"640x2560", 640, 2560}, {"6912x2560", 6912, 2560}, {"2560x6912", 2560, 6912}};
 constexpr Shape kHeadShape = {"128256x2560", 128256, 2560};
@@ -124,6 +126,34 @@ void run_q8(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape
         static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
 }
 
+// A head in Q8_0 or Q6_K blocks (ABI 1.6): random bytes (the f16 scales too; any
+// finite or not, the integer work and the float steps take the same time) against
+// an input quantized by the runtime's own block quantizer.
+void run_block(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape, int64_t tokens,
+               unsigned threads) {
+    const bool q8_0 = kernel->op == BITNET_OP_Q8_0_MATMUL;
+    const gguf::TensorType type = q8_0 ? gguf::TensorType::Q8_0 : gguf::TensorType::Q6_K;
+    const WeightCopies& copies = weight_copies(q8_0 ? WeightKind::kQ8_0 : WeightKind::kQ6_K, shape.rows, shape.k);
+    std::vector<float> x(static_cast<size_t>(shape.k));
+    for (size_t j = 0; j < x.size(); ++j) x[j] = static_cast<float>(static_cast<int>(j % 97) - 48) / 32.0f;
+    const uint64_t in_bytes = gguf::block_input_row_bytes(type, shape.k);
+    std::vector<uint8_t> in(static_cast<size_t>(in_bytes * tokens));
+    for (int64_t t = 0; t < tokens; ++t) gguf::quantize_block_input(type, x.data(), in.data() + t * in_bytes, shape.k);
+    std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
+    bitnet_kp_block_matmul_args args{sizeof args, nullptr, in.data(), y.data(), tokens, shape.rows, shape.k, shape.rows};
+    ThreadPool& tp = pool(threads);
+    size_t i = 0;
+    for (auto _ : state) {
+        args.w = reinterpret_cast<const uint8_t*>(copies.copy(i++));
+        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(&args, b, e); });
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(
+        state, static_cast<double>(copies.bytes),
+        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+}
+
 std::string bench_name(const bitnet_kp_kernel* k, const Shape& s, int64_t tokens, unsigned threads) {
     return std::string(k->id) + "/" + s.name + "/tokens:" + std::to_string(tokens) +
            "/threads:" + std::to_string(threads);
@@ -159,9 +189,10 @@ void register_matmul_benchmarks(const kernels::Registry& registry, unsigned thre
         }
     }
     for (const bitnet_kp_kernel* k : runnable) {
-        if (k->op != BITNET_OP_F16_MATMUL && k->op != BITNET_OP_Q8_MATMUL)
+        if (k->op != BITNET_OP_F16_MATMUL && k->op != BITNET_OP_Q8_MATMUL && k->op != BITNET_OP_Q8_0_MATMUL &&
+            k->op != BITNET_OP_Q6_K_MATMUL)
             continue;
-        const auto run = k->op == BITNET_OP_F16_MATMUL ? run_f16 : run_q8;
+        const auto run = k->op == BITNET_OP_F16_MATMUL ? run_f16 : k->op == BITNET_OP_Q8_MATMUL ? run_q8 : run_block;
         for (int64_t tokens : {int64_t{1}, int64_t{4}, int64_t{128}}) {
             benchmark::RegisterBenchmark(bench_name(k, kHeadShape, tokens, threads).c_str(), run, k,
                                          kHeadShape, tokens, threads)
