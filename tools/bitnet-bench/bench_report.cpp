@@ -35,7 +35,7 @@ void print_header(const BenchReport& r, std::ostream& out) {
         << " B params\n";
     std::set<std::string> heads;
     for (const auto& c : r.configs)
-        if (heads.insert(c.head_precision).second) out << "reads " << bytes_note(c.model.decode, c.head_precision) << "\n";
+        if (heads.insert(c.model.head_run).second) out << "reads " << bytes_note(c.model.decode, c.model.head_run) << "\n";
     out << "build: " << r.git_commit << " | cpu: " << r.cpu << ", " << r.cores << " cores | load average "
         << format("%.2f %.2f %.2f", r.load_average[0], r.load_average[1], r.load_average[2]) << " | " << r.timestamp
         << "\n";
@@ -58,7 +58,7 @@ TextTable result_table(const BenchReport& r) {
     for (const auto& c : r.configs)
         for (const auto& p : c.tests) {
             const double limit = limit_tok_per_s(r, c, p.test);
-            t.add_row({c.backend, c.head_precision, std::to_string(c.threads), p.test.name(),
+            t.add_row({c.backend, c.model.head_run, std::to_string(c.threads), p.test.name(),
                        format("%.2f ± %.2f", p.rate.mean, p.rate.stddev), format("%.2f", p.rate.median),
                        limit > 0 ? format("%.1f", limit) : "-",
                        limit > 0 ? format("%.1f%%", 100.0 * p.rate.median / limit) : "-"});
@@ -69,7 +69,7 @@ TextTable result_table(const BenchReport& r) {
 void print_footer(const BenchReport& r, std::ostream& out, bool markdown) {
     out << (markdown ? "\nKernels that ran:\n\n" : "\nkernels that ran:\n");
     for (const auto& c : r.configs) {
-        out << (markdown ? "- " : "  ") << c.backend << ", " << c.head_precision << " head, " << c.threads
+        out << (markdown ? "- " : "  ") << c.backend << ", " << c.model.head_run << " head, " << c.threads
             << (c.threads == 1 ? " thread" : " threads") << format(" (load %.0f ms", c.load_ms)
             << (c.weights_copied ? ", weights copied into memory):" : "):");
         for (const auto& k : c.kernels) out << " " << k;
@@ -138,7 +138,7 @@ boost::json::value to_json(const BenchReport& r) {
         }
         boost::json::array kernels;
         for (const auto& k : c.kernels) kernels.emplace_back(k);
-        boost::json::object o{{"backend", c.backend}, {"head_precision", c.head_precision},
+        boost::json::object o{{"backend", c.backend}, {"head_precision", c.head_precision}, {"head_run", c.model.head_run},
                               {"threads", c.threads}, {"load_ms", c.load_ms},
                               {"weights", c.weights_copied ? "copied" : "mapped"},
                               {"model", std::move(model)}, {"kernels", std::move(kernels)},

@@ -20,11 +20,19 @@ ModelFacts model_facts(const model::Model& model, bool head_q8) {
     for (const auto& t : file.tensors()) {
         f.params += t.n_elements();
         if (t.type == gguf::TensorType::I2_S) f.decode.ternary += t.n_bytes;
-        if (t.type == gguf::TensorType::F32) f.decode.norms += t.n_bytes;
+        // TQ1_0/TQ2_0 run from their I2_S repack: 2 bits a weight.
+        if (t.type == gguf::TensorType::TQ1_0 || t.type == gguf::TensorType::TQ2_0) f.decode.ternary += t.n_elements() / 4;
+        // Norm vectors only: an F32 embedding or head is not read whole per token.
+        if (t.type == gguf::TensorType::F32 && t.name.ends_with("norm.weight")) f.decode.norms += t.n_bytes;
     }
     const uint64_t head_elements = static_cast<uint64_t>(c.n_vocab) * static_cast<uint64_t>(c.n_embd);
-    // int8 weights plus one float scale and one int32 sum per row (Model::prepare_head_q8).
-    f.decode.head = head_q8 ? head_elements + static_cast<uint64_t>(c.n_vocab) * 8 : head_elements * 2;
+    // int8 weights plus one float scale and one int32 sum per row (Model::prepare_head_q8);
+    // a Q8_0 or Q6_K head's own blocks; else F16 rows (the file's or a converted copy).
+    f.decode.head = head_q8                 ? head_elements + static_cast<uint64_t>(c.n_vocab) * 8
+                    : model.head_in_blocks() ? model.head_source().row_bytes * static_cast<uint64_t>(c.n_vocab)
+                                             : head_elements * 2;
+    f.head_run = head_q8 ? "q8" : !model.head_in_blocks() ? "f16"
+                 : model.head_source().type == gguf::TensorType::Q8_0 ? "q8_0" : "q6_k";
     return f;
 }
 

@@ -29,6 +29,9 @@ struct ModelFacts {
     // Per generated token; a prompt batch reads the same bytes once for all its
     // tokens (the head only for the last position).
     DecodeBytes decode;
+    // What the head runs as: "q8" (the int8 copy), the file's "q8_0" or "q6_k"
+    // blocks, or "f16" (the file's rows or a converted copy).
+    std::string head_run;
 };
 
 // head_q8: whether the run uses the int8 head (--head-precision q8). The token
