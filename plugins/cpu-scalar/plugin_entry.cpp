@@ -36,6 +36,7 @@ const bitnet_kp_kernel kKernels[] = {
     make_kernel("cpu-scalar.i2s_block_matmul.i8.ref", BITNET_OP_I2S_BLOCK_MATMUL, i2s_block_matmul),
     make_kernel("cpu-scalar.q8_0_matmul.q8_0.ref", BITNET_OP_Q8_0_MATMUL, q8_0_matmul),
     make_kernel("cpu-scalar.q6_k_matmul.q8_k.ref", BITNET_OP_Q6_K_MATMUL, q6_k_matmul),
+    make_kernel("cpu-scalar.quantize_rows_q8.f16.ref", BITNET_OP_QUANTIZE_ROWS_Q8, quantize_rows_q8),
 };
 
 // The host struct must at least reach cpu_features for us to read the ABI fields.

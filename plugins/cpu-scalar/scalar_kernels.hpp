@@ -23,5 +23,6 @@ void f16_matmul(const void* args, int64_t begin, int64_t end);
 void q8_matmul(const void* args, int64_t begin, int64_t end);
 void q8_0_matmul(const void* args, int64_t begin, int64_t end);
 void q6_k_matmul(const void* args, int64_t begin, int64_t end);
+void quantize_rows_q8(const void* args, int64_t begin, int64_t end);
 
 }  // namespace bitnet::scalar

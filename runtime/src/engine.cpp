@@ -63,7 +63,9 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
     if (options_.head_precision != "f16" && options_.head_precision != "q8")
         throw Error("unknown head precision '" + options_.head_precision + "' (expected f16 or q8)");
     const bool q8 = options_.head_precision == "q8";
-    const uint64_t required = kernels::kModelOps | (q8 ? kernels::op_bit(BITNET_OP_Q8_MATMUL) : 0);
+    const uint64_t required =
+        kernels::kModelOps |
+        (q8 ? kernels::op_bit(BITNET_OP_Q8_MATMUL) | kernels::op_bit(BITNET_OP_QUANTIZE_ROWS_Q8) : 0);
     auto selection = setup_.registry->select(options_.backend, required);
     unsigned threads = options_.threads ? options_.threads : setup_.cpu.cores;
     pool_ = std::make_unique<ThreadPool>(threads);
@@ -96,7 +98,7 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
     used_ops_ = head_ops | arch.ops | (block_scaled ? kernels::op_bit(BITNET_OP_I2S_BLOCK_MATMUL) : 0) |
                 (dispatcher_->selected(BITNET_OP_I2S_GEMM_FEW).kernel ? kernels::op_bit(BITNET_OP_I2S_GEMM_FEW) : 0);
     model_->prepare_weights(*dispatcher_);
-    if (q8) model_->prepare_head_q8(*pool_, setup_.features);
+    if (q8) model_->prepare_head_q8(*dispatcher_);
     tokenizer_ = tokenizer::load_tokenizer(model_->file(), options_.tokenizer);
     if (tokenizer_->n_vocab() > model_->config().n_vocab)
         model_->file().fail("tokenizer has " + std::to_string(tokenizer_->n_vocab()) + " tokens but the model " +

@@ -87,23 +87,33 @@ BOOST_AUTO_TEST_CASE(unknown_head_precision_is_refused) {
     BOOST_CHECK_THROW(Engine(options("q4")), std::runtime_error);
 }
 
-// The F16C/AVX2 row path (taken when the engine's features allow it) must write
-// the table path's bytes, scales and sums exactly.
-BOOST_AUTO_TEST_CASE(vector_and_table_quantization_give_the_same_int8_head) {
-    const uint64_t avx2 = BITNET_CPU_AVX2 | BITNET_CPU_F16C;
-    const auto setup = discover_kernels(options("f16"));
-    if ((setup.features & avx2) != avx2) {
-        BOOST_TEST_MESSAGE("skipped: this CPU has no AVX2 + F16C");
-        return;
-    }
-    ThreadPool pool(2);
-    model::Model table(options("f16").model_path);
-    model::Model vector(options("f16").model_path);
-    table.prepare_head_q8(pool, 0);
-    vector.prepare_head_q8(pool, avx2);
-    const auto& c = table.config();
+// The head is made by the QUANTIZE_ROWS_Q8 kernel of whichever plugin wins it:
+// every backend must write cpu-scalar's bytes, scales and sums exactly.
+BOOST_AUTO_TEST_CASE(every_backend_makes_cpu_scalars_int8_head) {
+    auto with_backend = [](const std::string& backend) {
+        EngineOptions o = options("q8");
+        o.backend = backend;
+        o.threads = 2;
+        return o;
+    };
+    Engine scalar(with_backend("cpu-scalar"));
+    const auto& c = scalar.model().config();
     const size_t n = static_cast<size_t>(c.n_vocab * c.n_embd), rows = static_cast<size_t>(c.n_vocab);
-    BOOST_TEST(std::equal(table.head_q8(), table.head_q8() + n, vector.head_q8()));
-    BOOST_TEST(std::memcmp(table.head_q8_scale(), vector.head_q8_scale(), rows * sizeof(float)) == 0);
-    BOOST_TEST(std::equal(table.head_q8_sum(), table.head_q8_sum() + rows, vector.head_q8_sum()));
+    const auto setup = discover_kernels(options("q8"));
+    int compared = 0;
+    for (const auto& p : setup.registry->plugins()) {
+        if (!p.usable() || p.name == "cpu-scalar") continue;
+        const auto sel = setup.registry->select(p.name);
+        if (!sel.per_op[BITNET_OP_QUANTIZE_ROWS_Q8].kernel) continue;
+        BOOST_TEST_CONTEXT("backend " << p.name << ", kernel " << sel.per_op[BITNET_OP_QUANTIZE_ROWS_Q8].kernel->id) {
+            Engine other(with_backend(p.name));
+            BOOST_TEST(std::equal(scalar.model().head_q8(), scalar.model().head_q8() + n, other.model().head_q8()));
+            BOOST_TEST(std::memcmp(scalar.model().head_q8_scale(), other.model().head_q8_scale(),
+                                   rows * sizeof(float)) == 0);
+            BOOST_TEST(std::equal(scalar.model().head_q8_sum(), scalar.model().head_q8_sum() + rows,
+                                  other.model().head_q8_sum()));
+            ++compared;
+        }
+    }
+    BOOST_TEST_MESSAGE(compared << " backend(s) compared with cpu-scalar");
 }

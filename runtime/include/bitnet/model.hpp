@@ -112,10 +112,9 @@ public:
     const std::string& first_block_scaled() const { return first_block_scaled_; }
 
     // The opt-in int8 head: quantizes the F16 head once, per row
-    // (scale = max|w| / 127, round half to even), spread over the pool. With
-    // BITNET_CPU_AVX2 and BITNET_CPU_F16C in cpu_features (the engine passes what
-    // its ISA ceiling allows) rows go through F16C/AVX2; the bytes are the same.
-    void prepare_head_q8(ThreadPool& pool, uint64_t cpu_features = 0);
+    // (scale = max|w| / 127, round half to even), by the dispatcher's
+    // QUANTIZE_ROWS_Q8 kernel over its pool.
+    void prepare_head_q8(kernels::Dispatcher& dispatcher);
     bool has_head_q8() const { return !head_q8_.empty(); }
     const int8_t* head_q8() const { return head_q8_.data(); }
     const float* head_q8_scale() const { return head_q8_scale_.data(); }

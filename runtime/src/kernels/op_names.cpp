@@ -24,6 +24,7 @@ std::string op_name(uint32_t op) {
         case BITNET_OP_I2S_BLOCK_MATMUL: return "i2s_block_matmul";
         case BITNET_OP_Q8_0_MATMUL: return "q8_0_matmul";
         case BITNET_OP_Q6_K_MATMUL: return "q6_k_matmul";
+        case BITNET_OP_QUANTIZE_ROWS_Q8: return "quantize_rows_q8";
         default: return "op " + std::to_string(op);
     }
 }

@@ -124,11 +124,14 @@ typedef enum bitnet_kp_op {
      * the input quantized as llama.cpp's matmul quantizes it; a host requires
      * them only for such heads. (since 1.6) */
     BITNET_OP_Q8_0_MATMUL = 16, /* bitnet_kp_block_matmul_args; output rows */
-    BITNET_OP_Q6_K_MATMUL = 17  /* bitnet_kp_block_matmul_args; output rows */
+    BITNET_OP_Q6_K_MATMUL = 17, /* bitnet_kp_block_matmul_args; output rows */
+    /* The opt-in int8 head made at load from F16 rows; a host requires it only
+     * when asked for that head. (since 1.6) */
+    BITNET_OP_QUANTIZE_ROWS_Q8 = 18 /* bitnet_kp_quantize_rows_args; rows */
 } bitnet_kp_op;
 /* Ops known to this header. A host ignores kernels of ops above its own count,
  * so a plugin built against a later minor still loads. */
-#define BITNET_OP_COUNT 17
+#define BITNET_OP_COUNT 18
 /* The most tokens a host passes to I2S_GEMM_FEW. */
 #define BITNET_KP_GEMM_FEW_MAX_TOKENS 8
 
@@ -337,6 +340,21 @@ typedef struct bitnet_kp_block_matmul_args {
     int64_t k;           /* a multiple of the block size: 32 (Q8_0) or 256 (Q6_K) */
     int64_t ldy;
 } bitnet_kp_block_matmul_args;
+
+/* Since 1.6. F16 rows to the int8 rows Q8_MATMUL reads, for rows r in
+ * [begin, end): each element widened exactly to float, a NaN taken as 0;
+ * amax = the largest |element|; scale[r] = amax / 127 (one float division);
+ * inv = 1 / scale[r] when scale[r] > 0, else 0; q = round_half_even(e * inv)
+ * clamped to [-127, 127], a NaN product (inf * 0) giving 0; sum[r] = sum of q. */
+typedef struct bitnet_kp_quantize_rows_args {
+    uint32_t struct_size;
+    const uint16_t *w; /* rows x k f16 bits */
+    int8_t *q;         /* rows x k */
+    float *scale;      /* rows */
+    int32_t *sum;      /* rows */
+    int64_t rows;
+    int64_t k;
+} bitnet_kp_quantize_rows_args;
 
 /* Every kernel has this shape; args points to the struct the op names. */
 typedef void (*bitnet_kp_kernel_fn)(const void *args, int64_t begin, int64_t end);

@@ -24,6 +24,7 @@ const std::vector<OpSpec>& op_specs() {
         {BITNET_OP_I2S_BLOCK_MATMUL, "i2s_block_matmul", make_i2s_block_matmul_cases},
         {BITNET_OP_Q8_0_MATMUL, "q8_0_matmul", make_q8_0_matmul_cases},
         {BITNET_OP_Q6_K_MATMUL, "q6_k_matmul", make_q6_k_matmul_cases},
+        {BITNET_OP_QUANTIZE_ROWS_Q8, "quantize_rows_q8", make_quantize_rows_q8_cases},
     };
     return specs;
 }

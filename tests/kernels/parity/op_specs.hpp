@@ -39,6 +39,7 @@ std::vector<CasePtr> make_silu_gate_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_i2s_block_matmul_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_q8_0_matmul_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_q6_k_matmul_cases(Level level, uint64_t seed);
+std::vector<CasePtr> make_quantize_rows_q8_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_add_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_embed_cases(Level level, uint64_t seed);
 std::vector<CasePtr> make_f16_matmul_cases(Level level, uint64_t seed);
