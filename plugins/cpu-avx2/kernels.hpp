@@ -27,5 +27,6 @@ void silu_gate(const void* args, int64_t begin, int64_t end);
 void i2s_block_matmul(const void* args, int64_t begin, int64_t end);
 void q8_0_matmul(const void* args, int64_t begin, int64_t end);
 void q6_k_matmul(const void* args, int64_t begin, int64_t end);
+void quantize_rows_q8(const void* args, int64_t begin, int64_t end);
 
 }  // namespace bitnet::avx2

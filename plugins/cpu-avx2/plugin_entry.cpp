@@ -45,6 +45,7 @@ const bitnet_kp_kernel kKernels[] = {
     kernel("cpu-avx2.i2s_block_matmul.i8.avx2", BITNET_OP_I2S_BLOCK_MATMUL, avx2::i2s_block_matmul),
     kernel("cpu-avx2.q8_0_matmul.q8_0.avx2", BITNET_OP_Q8_0_MATMUL, avx2::q8_0_matmul),
     kernel("cpu-avx2.q6_k_matmul.q8_k.avx2", BITNET_OP_Q6_K_MATMUL, avx2::q6_k_matmul),
+    kernel("cpu-avx2.quantize_rows_q8.f16.avx2", BITNET_OP_QUANTIZE_ROWS_Q8, avx2::quantize_rows_q8),
 };
 
 const bitnet_kp_plugin kPlugin = {

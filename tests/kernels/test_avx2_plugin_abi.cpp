@@ -67,10 +67,11 @@ BOOST_AUTO_TEST_CASE(every_kernel_names_its_op_and_isa_and_requires_the_compiled
     const std::set<uint32_t> expected_ops = {BITNET_OP_I2S_GEMV,     BITNET_OP_I2S_GEMM,   BITNET_OP_QUANTIZE_I8,
                                              BITNET_OP_F16_MATMUL,   BITNET_OP_RMSNORM,    BITNET_OP_ATTENTION,
                                              BITNET_OP_I2S_GEMM_FEW, BITNET_OP_SILU_GATE,  BITNET_OP_I2S_BLOCK_MATMUL,
-                                             BITNET_OP_Q8_0_MATMUL,  BITNET_OP_Q6_K_MATMUL};
+                                             BITNET_OP_Q8_0_MATMUL,  BITNET_OP_Q6_K_MATMUL, BITNET_OP_QUANTIZE_ROWS_Q8};
     const std::set<std::string> expected_op_names = {"i2s_gemv",     "i2s_gemm",  "quantize_i8",     "f16_matmul",
                                                      "rmsnorm",      "attention", "i2s_gemm_few",    "silu_gate",
-                                                     "i2s_block_matmul", "q8_0_matmul", "q6_k_matmul"};
+                                                     "i2s_block_matmul", "q8_0_matmul", "q6_k_matmul",
+                                                     "quantize_rows_q8"};
     const uint32_t stride = plugin->kernels[0].struct_size;
     BOOST_TEST(stride == sizeof(bitnet_kp_kernel));
     std::set<uint32_t> ops;
