@@ -20,6 +20,7 @@ bool i2s_gemv_batch_vnni(const void* args, int64_t begin, int64_t end);
 void i2s_block_matmul_vnni(const void* args, int64_t begin, int64_t end);
 void q8_0_matmul_vnni(const void* args, int64_t begin, int64_t end);
 void q6_k_matmul_vnni(const void* args, int64_t begin, int64_t end);
+void quantize_rows_q8(const void* args, int64_t begin, int64_t end);
 void quantize_i8(const void* args, int64_t begin, int64_t end);
 void rmsnorm(const void* args, int64_t begin, int64_t end);
 void f16_matmul(const void* args, int64_t begin, int64_t end);

@@ -58,11 +58,13 @@ const bitnet_kp_kernel kKernels[] = {
     // I2S_BLOCK_MATMUL exists since ABI 1.5.
     BITNET_AVX512_KERNEL("cpu-avx512.i2s_block_matmul.i8.vnni", BITNET_OP_I2S_BLOCK_MATMUL, kPriorityVnni, kVnni,
                          bitnet::avx512::i2s_block_matmul_vnni),
-    // Q8_0_MATMUL and Q6_K_MATMUL exist since ABI 1.6.
+    // Q8_0_MATMUL, Q6_K_MATMUL and QUANTIZE_ROWS_Q8 exist since ABI 1.6.
     BITNET_AVX512_KERNEL("cpu-avx512.q8_0_matmul.q8_0.vnni", BITNET_OP_Q8_0_MATMUL, kPriorityVnni, kVnni,
                          bitnet::avx512::q8_0_matmul_vnni),
     BITNET_AVX512_KERNEL("cpu-avx512.q6_k_matmul.q8_k.vnni", BITNET_OP_Q6_K_MATMUL, kPriorityVnni, kVnni,
                          bitnet::avx512::q6_k_matmul_vnni),
+    BITNET_AVX512_KERNEL("cpu-avx512.quantize_rows_q8.f16.avx512", BITNET_OP_QUANTIZE_ROWS_Q8, kPriorityOnly, kBase,
+                         bitnet::avx512::quantize_rows_q8),
     // SILU_GATE exists since ABI 1.4.
     BITNET_AVX512_KERNEL("cpu-avx512.silu_gate.f32.avx512", BITNET_OP_SILU_GATE, kPriorityOnly, kBase,
                          bitnet::avx512::silu_gate),
