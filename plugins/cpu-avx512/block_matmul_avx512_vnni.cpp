@@ -73,7 +73,8 @@ __m256i q8_0_partials(const uint8_t* w, const uint8_t* x) {
 // more than sixteen scalar loads where the microcode mitigates Downfall.
 void q8_0_chunk(const uint8_t* w, const Q8Input& in, int64_t c, __m512i& dots, __m512& p) {
     const uint8_t* ahead = w + c * kQ8Bytes + kPrefetchBytes;
-    for (int64_t off = 0; off < kChunk * kQ8Bytes; off += 64) _mm_prefetch(reinterpret_cast<const char*>(ahead + off), _MM_HINT_T1);
+    for (int64_t off = 0; off < kChunk * kQ8Bytes; off += 64)
+        _mm_prefetch(reinterpret_cast<const char*>(ahead + off), _MM_HINT_T1);
     __m256i v[2][8];
     for (int g = 0; g < 2; ++g)
         for (int i = 0; i < 8; ++i) {

@@ -93,8 +93,9 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
                             options_.backend + " offers it");
     // The head's op replaces F16_MATMUL among the ops that run when the head
     // runs in its own block type.
-    const uint64_t head_ops =
-        model_->head_in_blocks() ? (required & ~kernels::op_bit(BITNET_OP_F16_MATMUL)) | kernels::op_bit(head) : required;
+    const uint64_t head_ops = model_->head_in_blocks()
+                                  ? (required & ~kernels::op_bit(BITNET_OP_F16_MATMUL)) | kernels::op_bit(head)
+                                  : required;
     used_ops_ = head_ops | arch.ops | (block_scaled ? kernels::op_bit(BITNET_OP_I2S_BLOCK_MATMUL) : 0) |
                 (dispatcher_->selected(BITNET_OP_I2S_GEMM_FEW).kernel ? kernels::op_bit(BITNET_OP_I2S_GEMM_FEW) : 0);
     model_->prepare_weights(*dispatcher_);
