@@ -22,6 +22,7 @@ void i2s_gemm(const void* args, int64_t begin, int64_t end);
 void i2s_gemv_dotprod(const void* args, int64_t begin, int64_t end);
 void i2s_gemm_dotprod(const void* args, int64_t begin, int64_t end);
 void quantize_i8(const void* args, int64_t begin, int64_t end);
+void quantize_rows_q8(const void* args, int64_t begin, int64_t end);
 void f16_matmul(const void* args, int64_t begin, int64_t end);
 void rmsnorm(const void* args, int64_t begin, int64_t end);
 void attention(const void* args, int64_t begin, int64_t end);

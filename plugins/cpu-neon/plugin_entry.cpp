@@ -61,6 +61,8 @@ const bitnet_kp_kernel kKernels[] = {
            neon::q8_0_matmul),
     kernel("cpu-neon.q6_k_matmul.q8_k.neon", BITNET_OP_Q6_K_MATMUL, kPriorityNeon, neon::kNeonFeatures,
            neon::q6_k_matmul),
+    kernel("cpu-neon.quantize_rows_q8.f16.neon", BITNET_OP_QUANTIZE_ROWS_Q8, kPriorityNeon, neon::kNeonFeatures,
+           neon::quantize_rows_q8),
 };
 
 const bitnet_kp_plugin kPlugin = {
