@@ -122,9 +122,10 @@ float q8_0_row(const uint8_t* w, const Q8Input& in, int64_t nb) {
 // ---- Q6_K: 210-byte blocks against 292-byte Q8_K input blocks.
 constexpr int64_t kQ6Block = 256, kQ6Bytes = 210, kQ8KBytes = 292;
 
-// One block's exact dot. A 64-byte vector holds 64 elements of a half; a lane of
-// vpdpbusd sums four, so lanes 4i..4i+3 are one sub-block of 16 and share a scale.
-int32_t q6_k_dot(const uint8_t* w, const uint8_t* x) {
+// One block's exact dot as sixteen int32 partial sums. A 64-byte vector holds 64
+// elements of a half; a lane of vpdpbusd sums four, so lanes 4i..4i+3 are one
+// sub-block of 16 and share a scale.
+__m512i q6_k_partials(const uint8_t* w, const uint8_t* x) {
     const uint8_t* qh = w + 128;
     const auto* q8 = reinterpret_cast<const int8_t*>(x + 4);
     const __m512i m4 = _mm512_set1_epi8(0x0F), m3 = _mm512_set1_epi8(0x03);
@@ -152,26 +153,52 @@ int32_t q6_k_dot(const uint8_t* w, const uint8_t* x) {
         }
     }
     const __m512i bsum = _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 260)));
-    acc = _mm512_sub_epi32(acc, _mm512_slli_epi32(_mm512_mullo_epi32(bsum, scales), 5));
-    return _mm512_reduce_add_epi32(acc);
+    return _mm512_sub_epi32(acc, _mm512_slli_epi32(_mm512_mullo_epi32(bsum, scales), 5));
+}
+
+// Sixteen vectors' lane sums, vector i's in lane i: unpacks and adds within
+// 128-bit groups across four vectors, then two shuffle-and-add rounds across
+// groups (one horizontal sum per block cost more than the decode).
+__m512i sum16x16(const __m512i a[16]) {
+    __m512i t[8], u[4], v[2];
+    for (int i = 0; i < 8; ++i)
+        t[i] = _mm512_add_epi32(_mm512_unpacklo_epi32(a[2 * i], a[2 * i + 1]),
+                                _mm512_unpackhi_epi32(a[2 * i], a[2 * i + 1]));
+    for (int i = 0; i < 4; ++i)
+        u[i] = _mm512_add_epi32(_mm512_unpacklo_epi64(t[2 * i], t[2 * i + 1]),
+                                _mm512_unpackhi_epi64(t[2 * i], t[2 * i + 1]));
+    for (int i = 0; i < 2; ++i)
+        v[i] = _mm512_add_epi32(_mm512_shuffle_i32x4(u[2 * i], u[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                _mm512_shuffle_i32x4(u[2 * i], u[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+    return _mm512_add_epi32(_mm512_shuffle_i32x4(v[0], v[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                            _mm512_shuffle_i32x4(v[0], v[1], _MM_SHUFFLE(3, 1, 3, 1)));
 }
 
 float q6_k_row(const uint8_t* w, const uint8_t* x, int64_t nb) {
     __m512 acc = _mm512_setzero_ps();
     alignas(64) float s[kChunk], p[kChunk];
+    alignas(32) uint16_t dw[kChunk];
     for (int64_t c = 0; c < nb; c += kChunk) {
         const int64_t n = nb - c < kChunk ? nb - c : kChunk;
+        __m512i parts[kChunk];
         for (int64_t i = 0; i < kChunk; ++i) {
             const uint8_t* wb = w + (c + i) * kQ6Bytes;
+            const uint8_t* xb = x + (c + i) * kQ8KBytes;
+            dw[i] = 0;
+            s[i] = 0.0f;  // the input's d here; a block past the end keeps p = 0
+            if (i >= n) {
+                parts[i] = _mm512_setzero_si512();
+                continue;
+            }
             for (int64_t off = 0; off < kQ6Bytes; off += 64)
                 _mm_prefetch(reinterpret_cast<const char*>(wb + kPrefetchBytes + off), _MM_HINT_T1);
-            const uint8_t* xb = x + (c + i) * kQ8KBytes;
-            float dx = 0.0f;
-            if (i < n) std::memcpy(&dx, xb, 4);
-            s[i] = i < n ? static_cast<float>(q6_k_dot(wb, xb)) : 0.0f;
-            p[i] = i < n ? half_at(wb + 208) * dx : 0.0f;
+            parts[i] = q6_k_partials(wb, xb);
+            std::memcpy(&dw[i], wb + 208, 2);
+            std::memcpy(&s[i], xb, 4);
         }
-        acc = _mm512_fmadd_ps(_mm512_load_ps(s), _mm512_load_ps(p), acc);
+        _mm512_store_ps(p, _mm512_mul_ps(_mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(dw))),
+                                         _mm512_load_ps(s)));
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum16x16(parts)), _mm512_load_ps(p), acc);
     }
     return fold16_ps(acc);
 }
