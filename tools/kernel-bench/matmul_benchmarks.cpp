@@ -50,6 +50,24 @@ void set_counters(benchmark::State& state, double weight_bytes, double macs) {
         benchmark::Counter(macs * iters, benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 
+// The timed loop every matmul shares: each iteration points the args at the
+// next weight copy (set_weights) and runs the kernel over all rows on the pool.
+template <class SetWeights>
+void time_rows(benchmark::State& state, const bitnet_kp_kernel* kernel, const void* args, const WeightCopies& copies,
+               Shape shape, int64_t tokens, unsigned threads, const float* y, SetWeights set_weights) {
+    ThreadPool& tp = pool(threads);
+    size_t i = 0;
+    for (auto _ : state) {
+        set_weights(copies.copy(i++));
+        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(args, b, e); });
+        benchmark::DoNotOptimize(y);
+        benchmark::ClobberMemory();
+    }
+    set_counters(
+        state, static_cast<double>(copies.bytes),
+        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+}
+
 void run_i2s(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape, int64_t tokens,
              unsigned threads) {
     const WeightCopies& copies = weight_copies(WeightKind::kI2s, shape.rows, shape.k);
@@ -65,17 +83,8 @@ void run_i2s(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shap
     bitnet_kp_i2s_weights w{sizeof w, nullptr, nullptr, shape.rows, shape.k, 0.5f};
     bitnet_kp_i2s_matmul_args args{sizeof args,    &w,       qs,     act_scale.data(),
                                    act_sum.data(), y.data(), tokens, shape.rows};
-    ThreadPool& tp = pool(threads);
-    size_t i = 0;
-    for (auto _ : state) {
-        w.data = reinterpret_cast<const uint8_t*>(copies.copy(i++));
-        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(&args, b, e); });
-        benchmark::DoNotOptimize(y.data());
-        benchmark::ClobberMemory();
-    }
-    set_counters(
-        state, static_cast<double>(copies.bytes),
-        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+    time_rows(state, kernel, &args, copies, shape, tokens, threads, y.data(),
+              [&](const std::byte* copy) { w.data = reinterpret_cast<const uint8_t*>(copy); });
 }
 
 void run_f16(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape, int64_t tokens,
@@ -87,17 +96,8 @@ void run_f16(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shap
     std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
     bitnet_kp_f16_matmul_args args{sizeof args, nullptr,    x.data(), y.data(),
                                    tokens,      shape.rows, shape.k,  shape.rows};
-    ThreadPool& tp = pool(threads);
-    size_t i = 0;
-    for (auto _ : state) {
-        args.w = reinterpret_cast<const uint16_t*>(copies.copy(i++));
-        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(&args, b, e); });
-        benchmark::DoNotOptimize(y.data());
-        benchmark::ClobberMemory();
-    }
-    set_counters(
-        state, static_cast<double>(copies.bytes),
-        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+    time_rows(state, kernel, &args, copies, shape, tokens, threads, y.data(),
+              [&](const std::byte* copy) { args.w = reinterpret_cast<const uint16_t*>(copy); });
 }
 
 // The opt-in int8 head (ABI 1.1): per-row scales and sums as the runtime makes them.
@@ -113,17 +113,8 @@ void run_q8(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape shape
         sizeof args,      nullptr,  w_scale.data(), w_sum.data(), reinterpret_cast<const int8_t*>(q.data()),
         act_scale.data(), y.data(), tokens,         shape.rows,   shape.k,
         shape.rows};
-    ThreadPool& tp = pool(threads);
-    size_t i = 0;
-    for (auto _ : state) {
-        args.w = reinterpret_cast<const int8_t*>(copies.copy(i++));
-        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(&args, b, e); });
-        benchmark::DoNotOptimize(y.data());
-        benchmark::ClobberMemory();
-    }
-    set_counters(
-        state, static_cast<double>(copies.bytes),
-        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+    time_rows(state, kernel, &args, copies, shape, tokens, threads, y.data(),
+              [&](const std::byte* copy) { args.w = reinterpret_cast<const int8_t*>(copy); });
 }
 
 // A head in Q8_0 or Q6_K blocks (ABI 1.6): random bytes (the f16 scales too; any
@@ -141,17 +132,8 @@ void run_block(benchmark::State& state, const bitnet_kp_kernel* kernel, Shape sh
     for (int64_t t = 0; t < tokens; ++t) gguf::quantize_block_input(type, x.data(), in.data() + t * in_bytes, shape.k);
     std::vector<float> y(static_cast<size_t>(tokens * shape.rows));
     bitnet_kp_block_matmul_args args{sizeof args, nullptr, in.data(), y.data(), tokens, shape.rows, shape.k, shape.rows};
-    ThreadPool& tp = pool(threads);
-    size_t i = 0;
-    for (auto _ : state) {
-        args.w = reinterpret_cast<const uint8_t*>(copies.copy(i++));
-        tp.parallel_for(shape.rows, kGrain, [&](int64_t b, int64_t e) { kernel->run(&args, b, e); });
-        benchmark::DoNotOptimize(y.data());
-        benchmark::ClobberMemory();
-    }
-    set_counters(
-        state, static_cast<double>(copies.bytes),
-        static_cast<double>(shape.rows) * static_cast<double>(shape.k) * static_cast<double>(tokens));
+    time_rows(state, kernel, &args, copies, shape, tokens, threads, y.data(),
+              [&](const std::byte* copy) { args.w = reinterpret_cast<const uint8_t*>(copy); });
 }
 
 std::string bench_name(const bitnet_kp_kernel* k, const Shape& s, int64_t tokens, unsigned threads) {
