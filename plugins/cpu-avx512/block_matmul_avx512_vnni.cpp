@@ -176,29 +176,28 @@ __m512i sum16x16(const __m512i a[16]) {
 
 float q6_k_row(const uint8_t* w, const uint8_t* x, int64_t nb) {
     __m512 acc = _mm512_setzero_ps();
-    alignas(64) float s[kChunk], p[kChunk];
-    alignas(32) uint16_t dw[kChunk];
     for (int64_t c = 0; c < nb; c += kChunk) {
         const int64_t n = nb - c < kChunk ? nb - c : kChunk;
+        // Blocks past the end keep d = 0 on both sides, so their p is 0.
+        alignas(32) uint16_t dw[kChunk] = {};
+        alignas(64) float dx[kChunk] = {};
         __m512i parts[kChunk];
         for (int64_t i = 0; i < kChunk; ++i) {
-            const uint8_t* wb = w + (c + i) * kQ6Bytes;
-            const uint8_t* xb = x + (c + i) * kQ8KBytes;
-            dw[i] = 0;
-            s[i] = 0.0f;  // the input's d here; a block past the end keeps p = 0
             if (i >= n) {
                 parts[i] = _mm512_setzero_si512();
                 continue;
             }
+            const uint8_t* wb = w + (c + i) * kQ6Bytes;
+            const uint8_t* xb = x + (c + i) * kQ8KBytes;
             for (int64_t off = 0; off < kQ6Bytes; off += 64)
                 _mm_prefetch(reinterpret_cast<const char*>(wb + kPrefetchBytes + off), _MM_HINT_T1);
             parts[i] = q6_k_partials(wb, xb);
             std::memcpy(&dw[i], wb + 208, 2);
-            std::memcpy(&s[i], xb, 4);
+            std::memcpy(&dx[i], xb, 4);
         }
-        _mm512_store_ps(p, _mm512_mul_ps(_mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(dw))),
-                                         _mm512_load_ps(s)));
-        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum16x16(parts)), _mm512_load_ps(p), acc);
+        const __m512 p =
+            _mm512_mul_ps(_mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(dw))), _mm512_load_ps(dx));
+        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum16x16(parts)), p, acc);
     }
     return fold16_ps(acc);
 }
