@@ -83,3 +83,20 @@ BOOST_AUTO_TEST_CASE(results_written_by_workers_are_visible_to_the_caller) {
         BOOST_TEST(wrong == 0, "job " << job);
     }
 }
+
+BOOST_AUTO_TEST_CASE(a_slow_thread_takes_fewer_rows_than_an_even_split_gives_it) {
+    // Blocks are claimed, not assigned: when every block a worker runs takes
+    // 2 ms and the caller's take none, the caller claims most of them (an even
+    // split would hold the caller for the worker's half).
+    bitnet::ThreadPool pool(2);
+    const auto caller = std::this_thread::get_id();
+    std::atomic<int64_t> by_caller{0};
+    pool.parallel_for(64, 1, [&](int64_t begin, int64_t end) {
+        if (std::this_thread::get_id() == caller) {
+            by_caller.fetch_add(end - begin);
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2 * (end - begin)));
+    });
+    BOOST_TEST(by_caller.load() >= 48);
+}

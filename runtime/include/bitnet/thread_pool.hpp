@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// A fixed pool of worker threads that splits a range of rows into one contiguous
-// chunk per thread. Chunks depend only on (n, grain, thread count) and every row is
-// computed whole by one thread, so results are bitwise identical at any count.
+// A fixed pool of worker threads that splits a range of rows into chunks the
+// threads claim as they go (guided: long chunks first, one grain-block last).
+// Which thread gets which rows varies from run to run, but every row is computed
+// whole by one thread and a kernel's row does not depend on the range it came
+// in, so results are bitwise identical at any count and in any run.
 // Workers spin briefly between jobs (ops come back to back) before sleeping.
 #pragma once
 
@@ -27,13 +29,13 @@ public:
 
     unsigned size() const { return n_threads_; }
 
-    // Calls fn on disjoint chunks covering [0, n); chunk boundaries are multiples
-    // of grain. Returns when every chunk is done. Not re-entrant.
+    // Calls fn on disjoint chunks covering [0, n), on any threads; chunk
+    // boundaries are multiples of grain. Returns when every chunk is done. Not re-entrant.
     void parallel_for(int64_t n, int64_t grain, const RangeFn& fn);
 
 private:
-    void worker_loop(unsigned index);
-    void run_chunk(unsigned index);
+    void worker_loop();
+    void run_claims();
 
     unsigned n_threads_;
     std::vector<std::thread> workers_;
@@ -46,6 +48,7 @@ private:
     const RangeFn* fn_{nullptr};
     int64_t n_{0};
     int64_t grain_{1};
+    std::atomic<int64_t> next_block_{0};
 };
 
 }  // namespace bitnet

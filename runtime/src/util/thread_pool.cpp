@@ -26,7 +26,7 @@ constexpr int kSpinIterations = 20000;
 
 ThreadPool::ThreadPool(unsigned n_threads) : n_threads_(std::max(1u, n_threads)) {
     workers_.reserve(n_threads_ - 1);
-    for (unsigned i = 1; i < n_threads_; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+    for (unsigned i = 1; i < n_threads_; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -39,14 +39,23 @@ ThreadPool::~ThreadPool() {
     for (auto& t : workers_) t.join();
 }
 
-void ThreadPool::run_chunk(unsigned index) {
-    int64_t blocks = (n_ + grain_ - 1) / grain_;
-    int64_t per = blocks / n_threads_, extra = blocks % n_threads_;
-    int64_t first = index * per + std::min<int64_t>(index, extra);
-    int64_t count = per + (index < extra ? 1 : 0);
-    int64_t begin = std::min(n_, first * grain_);
-    int64_t end = std::min(n_, (first + count) * grain_);
-    if (begin < end) (*fn_)(begin, end);
+// Guided self-scheduling: each claim takes a share of the blocks still left, so
+// the first claims are long (a GEMV keeps its long sequential streams) and the
+// last are one block. A thread whose core the hypervisor slows takes fewer
+// blocks instead of holding every other thread at the end of the op; a fixed
+// split measured 4-6% slower decode here.
+void ThreadPool::run_claims() {
+    const int64_t blocks = (n_ + grain_ - 1) / grain_;
+    const int64_t divisor = 2 * static_cast<int64_t>(n_threads_);
+    int64_t first = next_block_.load(std::memory_order_relaxed);
+    for (;;) {
+        const int64_t left = blocks - first;
+        if (left <= 0) return;
+        const int64_t take = std::max<int64_t>(1, left / divisor);
+        if (!next_block_.compare_exchange_weak(first, first + take, std::memory_order_relaxed)) continue;
+        (*fn_)(first * grain_, std::min(n_, (first + take) * grain_));
+        first = next_block_.load(std::memory_order_relaxed);
+    }
 }
 
 void ThreadPool::parallel_for(int64_t n, int64_t grain, const RangeFn& fn) {
@@ -58,6 +67,7 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, const RangeFn& fn) {
     fn_ = &fn;
     n_ = n;
     grain_ = std::max<int64_t>(1, grain);
+    next_block_.store(0, std::memory_order_relaxed);
     pending_.store(n_threads_ - 1, std::memory_order_relaxed);
     // Workers spinning see the new generation without a syscall; only sleepers
     // need the mutex and a notify.
@@ -66,7 +76,7 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, const RangeFn& fn) {
         std::lock_guard lock(mutex_);
         wake_.notify_all();
     }
-    run_chunk(0);
+    run_claims();
     // Yield after a short spin: on an oversubscribed machine the worker we wait
     // for may need this core.
     for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
@@ -78,7 +88,7 @@ void ThreadPool::parallel_for(int64_t n, int64_t grain, const RangeFn& fn) {
     fn_ = nullptr;
 }
 
-void ThreadPool::worker_loop(unsigned index) {
+void ThreadPool::worker_loop() {
     uint64_t seen = 0;
     for (;;) {
         int spins = 0;
@@ -94,7 +104,7 @@ void ThreadPool::worker_loop(unsigned index) {
         }
         seen = generation_.load(std::memory_order_acquire);
         if (stop_.load()) return;
-        run_chunk(index);
+        run_claims();
         pending_.fetch_sub(1, std::memory_order_acq_rel);
     }
 }
