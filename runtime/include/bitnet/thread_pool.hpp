@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // A fixed pool of worker threads that splits a range of rows into chunks the
-// threads claim as they go (guided: long chunks first, one grain-block last).
+// threads claim as they go (one long even claim each, then a guided tail).
 // Which thread gets which rows varies from run to run, but every row is computed
 // whole by one thread and a kernel's row does not depend on the range it came
 // in, so results are bitwise identical at any count and in any run.

@@ -39,19 +39,24 @@ ThreadPool::~ThreadPool() {
     for (auto& t : workers_) t.join();
 }
 
-// Guided self-scheduling: each claim takes a share of the blocks still left, so
-// the first claims are long (a GEMV keeps its long sequential streams) and the
-// last are one block. A thread whose core the hypervisor slows takes fewer
-// blocks instead of holding every other thread at the end of the op; a fixed
-// split measured 4-6% slower decode here.
+// Three quarters of the blocks go out as one even claim per thread: a kernel
+// call pays for starting its streams, so long first claims keep small GEMVs as
+// fast as a fixed split. The last quarter is claimed guided (a share of what is
+// left, down to one block), so a thread whose vCPU the hypervisor slows takes
+// less of it instead of holding the others at the end of the op. Decode on
+// falcon3-1b / llama3-8b measured 1.6-1.9% faster than a fixed split in
+// interleaved repetitions, and 4-6% in a moment when one vCPU lagged.
 void ThreadPool::run_claims() {
     const int64_t blocks = (n_ + grain_ - 1) / grain_;
-    const int64_t divisor = 2 * static_cast<int64_t>(n_threads_);
+    const int64_t threads = static_cast<int64_t>(n_threads_);
+    const int64_t even_part = blocks * 3 / 4;
+    const int64_t even_claim = (even_part + threads - 1) / threads;
     int64_t first = next_block_.load(std::memory_order_relaxed);
     for (;;) {
         const int64_t left = blocks - first;
         if (left <= 0) return;
-        const int64_t take = std::max<int64_t>(1, left / divisor);
+        const int64_t take =
+            first < even_part ? std::min(left, even_claim) : std::max<int64_t>(1, left / (2 * threads));
         if (!next_block_.compare_exchange_weak(first, first + take, std::memory_order_relaxed)) continue;
         (*fn_)(first * grain_, std::min(n_, (first + take) * grain_));
         first = next_block_.load(std::memory_order_relaxed);
