@@ -3,6 +3,7 @@
 // read on any CPU agree bit for bit.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace bitnet {
@@ -10,6 +11,9 @@ namespace bitnet {
 // Rounds to nearest, ties to even. Overflow gives infinity, NaN stays NaN
 // (quiet, sign and top payload bits kept), tiny values become subnormals or zero.
 uint16_t f32_to_f16(float f);
+
+// n values at once, as above; one call per row instead of one per value.
+void f32_to_f16(const float* src, uint16_t* dst, size_t n);
 
 // Exact: every half is representable as a float.
 float f16_to_f32(uint16_t h);

@@ -24,6 +24,9 @@ int64_t row_grain(int64_t k) {
     return std::max<int64_t>(16, (rows + 15) / 16 * 16);
 }
 constexpr int64_t kElementGrain = 1 << 14;
+// The gated activation evaluates an exp per element: worth two threads from a
+// few thousand elements on (an FFN row of 8192 took ~13 us on one).
+constexpr int64_t kActivationGrain = 1 << 12;
 
 // RAM plus swap: no single process can be given more, so a session asking for
 // more would only fail later, in calloc, new[] or the OOM killer.
@@ -212,11 +215,9 @@ void Session::attend(const Group& g, int64_t il) {
     Session& s = *g.s;
     uint16_t* kc = s.k_cache_.get() + il * s.n_ctx_ * KV;
     uint16_t* vc = s.v_cache_.get() + il * s.n_ctx_ * KV;
-    for (int64_t t = 0; t < g.n; ++t)
-        for (int64_t i = 0; i < KV; ++i) {
-            kc[(s.pos_ + t) * KV + i] = f32_to_f16(k_[(g.row + t) * KV + i]);
-            vc[(s.pos_ + t) * KV + i] = f32_to_f16(v_[(g.row + t) * KV + i]);
-        }
+    const size_t rows = static_cast<size_t>(g.n * KV);
+    f32_to_f16(k_.data() + g.row * KV, kc + s.pos_ * KV, rows);
+    f32_to_f16(v_.data() + g.row * KV, vc + s.pos_ * KV, rows);
 
     bitnet_kp_attention_args at{};
     at.struct_size = sizeof(at);
@@ -235,7 +236,9 @@ void Session::attend(const Group& g, int64_t il) {
     // The reference rounds P to f16 only in single-token steps (FORMAT.md).
     at.flags = BITNET_ATTN_ROUND_Q_F16 | (g.n == 1 ? BITNET_ATTN_ROUND_P_F16 : 0u);
     const int64_t per_head = g.n * (s.pos_ + g.n) * c.head_dim;
-    dispatcher_.run(BITNET_OP_ATTENTION, &at, c.n_head, std::max<int64_t>(1, (1 << 16) / per_head));
+    // Heads are split once a head's scores reach a few thousand elements: a
+    // decode step's attention otherwise runs on one thread while the rest spin.
+    dispatcher_.run(BITNET_OP_ATTENTION, &at, c.n_head, std::max<int64_t>(1, (1 << 13) / per_head));
 }
 
 void Session::forward(const int32_t* ids, int64_t nt, bool want_logits) {
@@ -292,7 +295,7 @@ void Session::forward_groups(const int32_t* ids, int64_t nt, std::span<const Gro
         ternary({{&L.w_gate, gate_.data()}, {&L.w_up, up_.data()}}, nt);
         bitnet_kp_binary_args g{sizeof(g), gate_.data(), up_.data(), gate_.data(), nt * F};
         dispatcher_.run(c.arch().activation == FfnActivation::Relu2 ? BITNET_OP_RELU2_GATE : BITNET_OP_SILU_GATE, &g,
-                        nt * F, kElementGrain);
+                        nt * F, kActivationGrain);
         if (L.ffn_sub_norm) rmsnorm(gate_.data(), L.ffn_sub_norm, gate_.data(), nt, F);
         quantize(gate_.data(), nt, F);
         ternary({{&L.w_down, h_.data()}}, nt);

@@ -29,11 +29,17 @@ uint16_t f32_to_f16(float f) {
     }
     // Normal: rebias the exponent (127 -> 15) and drop 13 mantissa bits. A carry
     // out of the mantissa correctly bumps the exponent, up to infinity.
+    // The rounding increment is computed, not branched on: its condition is
+    // data-random, and the KV cache converts thousands of values per token.
     uint32_t r = (ax >> 13) - (112u << 10);
     const uint32_t rem = ax & 0x1fffu;
-    if (rem > 0x1000u || (rem == 0x1000u && (r & 1u))) ++r;
-    if (r >= 0x7c00u) r = 0x7c00u;
+    r += static_cast<uint32_t>(rem > 0x1000u) | (static_cast<uint32_t>(rem == 0x1000u) & r & 1u);
+    r = r < 0x7c00u ? r : 0x7c00u;
     return static_cast<uint16_t>(sign | r);
+}
+
+void f32_to_f16(const float* src, uint16_t* dst, size_t n) {
+    for (size_t i = 0; i < n; ++i) dst[i] = f32_to_f16(src[i]);
 }
 
 float f16_to_f32(uint16_t h) {
