@@ -5,15 +5,12 @@
 #include <chrono>
 #include <span>
 
+#include "argmax.hpp"
 #include "bitnet/error.hpp"
 #include "bitnet/session.hpp"
 
 namespace bitnet::bench {
 namespace {
-
-int32_t argmax(std::span<const float> logits) {
-    return static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
-}
 
 // One repetition; returns its timed seconds.
 double run_once(std::span<model::Session* const> sessions, const PerfTest& test, TokenSource& tokens) {
